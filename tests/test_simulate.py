@@ -93,6 +93,19 @@ def test_scale_correlations_have_the_designed_signs(cohorts, codebook, seed):
     assert c.loc["escapism", "minutes"] > 0.2
 
 
+@pytest.mark.parametrize("seed", SEEDS)
+def test_comparison_costs_heavy_users_more(cohorts, codebook, seed):
+    import statsmodels.formula.api as smf
+
+    df = cohorts[seed]
+    frame = score_all(df, codebook)[["comparison", "self_esteem"]]
+    frame["log_minutes"] = np.log(df["daily_minutes"] + 5)
+    z = (frame - frame.mean()) / frame.std()
+    fit = smf.ols("self_esteem ~ comparison * log_minutes", z).fit()
+    assert fit.params["comparison:log_minutes"] < 0
+    assert fit.pvalues["comparison:log_minutes"] < 0.05
+
+
 def test_cohorts_are_statistically_similar(cohorts, codebook):
     means = pd.DataFrame({s: score_all(d, codebook).mean() for s, d in cohorts.items()})
     # Sampling SD of a mean with n=800 and SD<=1.2 is about .04: allow a spread of 0.2.

@@ -11,7 +11,8 @@ The true model (documented in ``data/DATASHEET.md``):
 2. Two outcomes as linear functions of the traits plus normal noise, scaled to
    unit variance (:data:`OUTCOME_WEIGHTS`): self-esteem falls with validation
    seeking, compulsive use and comparison and rises with authenticity;
-   wellbeing follows self-esteem and authenticity.
+   wellbeing follows self-esteem and authenticity. Comparison lowers
+   self-esteem more for heavy daily users (:data:`MODERATION`).
 3. Behaviour from traits: creator status from influence and creativity,
    follower counts log-normal (heavy-tailed) by creator status and influence,
    daily minutes log-normal from escapism and compulsive use, heaped at
@@ -76,6 +77,12 @@ OUTCOME_WEIGHTS = {
                     "authenticity": 0.22},
     "wellbeing": {"self_esteem": 0.45, "authenticity": 0.15, "compulsive": -0.12},
 }
+
+#: (outcome, trait, moderator, weight): comparison lowers self-esteem more for heavy users;
+#: the weight multiplies trait x standardized log daily minutes.
+MODERATION = ("self_esteem", "comparison", "daily_minutes", -0.15)
+#: SD of log daily minutes around its mean under the model (for standardizing).
+MINUTES_LOG_SD = 0.706
 
 #: Typical factor loading of a scale's items; reverse-keyed items load lower.
 SCALE_LOADINGS = {"validation": 0.74, "influence": 0.72, "escapism": 0.70, "creativity": 0.76,
@@ -184,6 +191,11 @@ def simulate_survey(
     for trait, slope in AGE_SLOPES.items():
         traits[trait] = traits[trait] + slope * age_z
 
+    # Daily minutes come before the outcomes: they moderate comparison's effect.
+    log_minutes_dev = (0.30 * traits["escapism"] + 0.35 * traits["compulsive"]
+                       + 0.45 * rng.standard_normal(n))
+    minutes = np.minimum(np.round(np.exp(np.log(55) + log_minutes_dev) / 5) * 5, 1440)
+
     idx = {t: k for k, t in enumerate(TRAITS)}
     w_se = OUTCOME_WEIGHTS["self_esteem"]
     b = np.zeros(len(TRAITS))
@@ -191,6 +203,9 @@ def simulate_survey(
         b[idx[t]] = w
     traits["self_esteem"] = _outcome(traits, w_se, rng.standard_normal(n),
                                      float(b @ LATENT_CORRELATIONS @ b))
+    outcome, trait, _, weight = MODERATION
+    traits[outcome] = traits[outcome] + weight * traits[trait] * (
+        log_minutes_dev / MINUTES_LOG_SD)
     traits["wellbeing"] = _outcome(traits, OUTCOME_WEIGHTS["wellbeing"],
                                    rng.standard_normal(n), 0.40)
 
@@ -207,9 +222,6 @@ def simulate_survey(
     posts = np.where(creator_code == 0, 0,
                      np.where(creator_code == 1, rng.poisson(0.8, n),
                               1 + rng.poisson(3.0 + 1.5 * np.maximum(traits["influence"], 0))))
-    minutes = np.exp(np.log(55) + 0.30 * traits["escapism"] + 0.35 * traits["compulsive"]
-                     + 0.45 * rng.standard_normal(n))
-    minutes = np.minimum(np.round(minutes / 5) * 5, 1440)
 
     # Items.
     loadings = item_loadings(cb)
