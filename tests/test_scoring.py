@@ -82,3 +82,13 @@ def test_keyed_items_mirror_only_reversed(df):
     k = keyed_items(df, "validation")
     pd.testing.assert_series_equal(k["val1"], df["val1"])
     pd.testing.assert_series_equal(k["val4"], 6 - df["val4"])
+
+
+def test_keyed_items_of_several_scales(survey, codebook):
+    from coursekit.clean import clean_survey
+
+    df = clean_survey(survey, codebook).data
+    both = keyed_items(df, ["validation", "comparison"], codebook)
+    assert list(both.columns) == list(codebook.scale("validation").item_ids) + list(
+        codebook.scale("comparison").item_ids)
+    pd.testing.assert_frame_equal(both[["soc3"]], keyed_items(df, "comparison", codebook)[["soc3"]])

@@ -19,13 +19,13 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
 if TYPE_CHECKING:
-    import pandas as pd
-
-    from .codebook import Codebook, Item, ResponseScale
+    from .codebook import Codebook, Item, ResponseScale, Scale
 
 #: Okabe & Ito (2008) colour-blind-safe palette.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442",
@@ -111,8 +111,6 @@ def _pct(x: float) -> str:
 
 def answer_counts(values: pd.Series, response_scale: ResponseScale) -> pd.Series:
     """Counts of each answer option (every option listed, zero included), index = values."""
-    import pandas as pd
-
     counts = values.value_counts()
     return pd.Series([int(counts.get(float(v), 0)) for v in response_scale.values],
                      index=list(response_scale.values), name=values.name)
@@ -165,8 +163,6 @@ def bar_chart(values: pd.Series, *, title: str, x_title: str, y_title: str,
 def histogram(values: pd.Series, *, title: str, x_title: str, caption: str | None = None,
               nbins: int = 30, log_x: bool = False) -> go.Figure:
     """Histogram of one numeric column; ``log_x`` bins log10(1 + x) for heavy tails."""
-    import numpy as np
-
     clean = values.dropna().astype(float)
     x = np.log10(1 + clean) if log_x else clean
     fig = themed(go.Figure(go.Histogram(x=x.tolist(), nbinsx=nbins, marker_color=PALETTE[0])),
@@ -179,3 +175,94 @@ def histogram(values: pd.Series, *, title: str, x_title: str, caption: str | Non
                    f"middle half from {q[0.25]:,.4g} to {q[0.75]:,.4g}, "
                    f"maximum {clean.max():,.4g}.")
     return with_caption(fig, caption)
+
+
+def alpha_explorer_figure(scale: Scale, kept: list[str], current: float | None,
+                          if_deleted: dict[str, float],
+                          projection: list[tuple[int, float]], length: int,
+                          title: str) -> go.Figure:
+    """Two panels: alpha if each kept item is dropped, and alpha of a longer or shorter scale."""
+    from plotly.subplots import make_subplots
+
+    fig = make_subplots(rows=1, cols=2, column_widths=[0.55, 0.45], horizontal_spacing=0.12,
+                        subplot_titles=("Alpha if this item is dropped",
+                                        "Alpha with more items like these"))
+    names = list(if_deleted)
+    fig.add_trace(go.Bar(x=names, y=[round(if_deleted[i], 4) for i in names],
+                         marker_color=PALETTE[0], name="alpha if dropped",
+                         hovertemplate="without %{x}: alpha %{y:.3f}<extra></extra>"), 1, 1)
+    fig.add_trace(go.Scatter(x=names, y=[round(current, 4)] * len(names) if current else [],
+                             mode="lines", line={"dash": "dash", "color": PALETTE[3]},
+                             name="alpha of kept items"), 1, 1)
+    xs = [m for m, _ in projection]
+    fig.add_trace(go.Scatter(x=xs, y=[round(a, 4) for _, a in projection], mode="lines",
+                             line={"color": PALETTE[2]}, name="projected alpha"), 1, 2)
+    at = next((a for m, a in projection if m == length), None)
+    fig.add_trace(go.Scatter(x=[length] if at is not None else [],
+                             y=[round(at, 4)] if at is not None else [], mode="markers",
+                             marker={"size": 12, "color": PALETTE[1]},
+                             name=f"{length} items"), 1, 2)
+    themed(fig, title=title, height=420)
+    fig.update_yaxes(range=[0, 1], title_text="Cronbach's alpha", row=1, col=1)
+    fig.update_yaxes(range=[0, 1], row=1, col=2)
+    fig.update_xaxes(title_text="item", row=1, col=1)
+    fig.update_xaxes(title_text="number of items", row=1, col=2)
+    fig.update_layout(showlegend=False)
+    dropped = [i for i in scale.item_ids if i not in kept]
+    if current is None:
+        text = (f"{scale.label}: fewer than two items kept, so alpha is not defined. "
+                "Keep at least two items.")
+    else:
+        best = max(if_deleted, key=if_deleted.get) if if_deleted else None
+        text = (f"{scale.label}: alpha of the {len(kept)} kept items is {current:.3f}"
+                + (f" (dropped: {', '.join(dropped)})" if dropped else "") + ". "
+                + (f"Dropping {best} would give {if_deleted[best]:.3f}. " if best else "")
+                + (f"With {length} items like these, alpha would be {at:.3f} "
+                   "(Spearman-Brown)." if at is not None else ""))
+    return with_caption(fig, text)
+
+
+def score_boxes(scores: pd.DataFrame, scales: list[str], codebook: Codebook,
+                title: str) -> go.Figure:
+    """Box plots of several scale scores side by side (quartiles, no individual points)."""
+    fig = go.Figure()
+    parts = []
+    for k, name in enumerate(scales):
+        s = scores[name].dropna()
+        q1, med, q3 = (float(round(v, 3)) for v in s.quantile([0.25, 0.5, 0.75]))
+        iqr = q3 - q1
+        low = float(round(s[s >= q1 - 1.5 * iqr].min(), 3))
+        high = float(round(s[s <= q3 + 1.5 * iqr].max(), 3))
+        # Precomputed quartiles keep the figure small and list no respondent's score.
+        fig.add_trace(go.Box(name=codebook.label(name), q1=[q1], median=[med], q3=[q3],
+                             lowerfence=[low], upperfence=[high],
+                             mean=[float(round(s.mean(), 3))],
+                             marker_color=PALETTE[k % len(PALETTE)], boxpoints=False))
+        parts.append(f"{codebook.label(name)} median {med:.2f} (middle half {q1:.2f}-{q3:.2f})")
+    themed(fig, title=title)
+    rs = codebook.scale(scales[0]).response_scale
+    fig.update_layout(yaxis_title="score", yaxis_range=[rs.min - 0.2, rs.max + 0.2],
+                      showlegend=False)
+    return with_caption(fig, "Scale scores: " + "; ".join(parts) + ".")
+
+
+def correlation_heatmap(corr: pd.DataFrame, codebook: Codebook, title: str) -> go.Figure:
+    """Heat map of a correlation matrix, red positive and blue negative, values printed."""
+    labels = [codebook.label(c) if len(c) > 5 else c for c in corr.columns]
+    values = corr.round(2).to_numpy()
+    fig = go.Figure(go.Heatmap(
+        z=values.tolist(), x=labels, y=labels, zmin=-1, zmax=1, colorscale="RdBu_r",
+        text=[[f"{v:.2f}" for v in row] for row in values], texttemplate="%{text}",
+        hovertemplate="%{y} / %{x}: r = %{z:.2f}<extra></extra>",
+        colorbar={"title": "r"},
+    ))
+    themed(fig, title=title, height=max(420, 28 * len(labels) + 150))
+    fig.update_layout(yaxis={"autorange": "reversed"}, xaxis={"tickangle": -35})
+    mask = ~pd.DataFrame(np.eye(len(corr), dtype=bool), index=corr.index, columns=corr.columns)
+    pairs = corr.where(mask).stack()
+    strongest = pairs.abs().idxmax()
+    most_neg = pairs.idxmin()
+    text = (f"Correlations among {len(corr)} variables. Strongest: "
+            f"{strongest[0]} and {strongest[1]} (r = {pairs[strongest]:.2f}); most negative: "
+            f"{most_neg[0]} and {most_neg[1]} (r = {pairs[most_neg]:.2f}).")
+    return with_caption(fig, text)

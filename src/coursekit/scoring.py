@@ -68,10 +68,15 @@ def reverse_key(df: pd.DataFrame, codebook: Codebook | None = None) -> pd.DataFr
     return out
 
 
-def keyed_items(df: pd.DataFrame, scale: str | Scale,
+def keyed_items(df: pd.DataFrame, scale: str | Scale | Iterable[str],
                 codebook: Codebook | None = None) -> pd.DataFrame:
-    """The scale's item columns as floats, reverse-keyed, checked to lie in range."""
+    """The scale's item columns as floats, reverse-keyed, checked to lie in range.
+
+    ``scale`` may also be a list of scale names: their keyed items side by side.
+    """
     cb = codebook or load_codebook()
+    if not isinstance(scale, str | Scale):
+        return pd.concat([keyed_items(df, s, cb) for s in scale], axis=1)
     sc = cb.scale(scale) if isinstance(scale, str) else scale
     items = _numeric_items(df, sc.item_ids)
     rs = sc.response_scale

@@ -1,0 +1,47 @@
+import pytest
+
+from coursekit.course import start
+from coursekit.errors import CourseKitError, SurveyDataError
+from coursekit.simulate import simulate_survey, write_survey
+
+
+def test_bundled_default(survey):
+    c = start(cohort="A")
+    assert c.synthetic and len(c.raw) == len(survey)
+    assert c.n == len(survey) - int(c.cleaning.flags["careless"].sum())
+    assert list(c.scores.columns) == list(c.codebook.scale_names())
+    assert c.title("Scores") == "Scores — A"
+    assert "bundled" in c.describe()
+
+
+def test_seed_gives_personal_cohort():
+    a, b = start(seed=3, n_respondents=200), start(seed=4, n_respondents=200)
+    assert len(a.raw) == 200
+    assert not a.raw.equals(b.raw)
+    assert start(seed=3, n_respondents=200).raw.equals(a.raw)
+
+
+def test_data_path_is_not_previewed_row_by_row(tmp_path):
+    path = tmp_path / "class.csv"
+    write_survey(simulate_survey(40, seed=2), path)
+    c = start(data_path=str(path))
+    assert not c.synthetic
+    preview = c.preview()
+    assert "respondent_id" not in preview.columns
+    assert "respondent_id" in preview.index  # a per-column summary, not rows
+    assert "comment" not in preview.index
+
+
+def test_synthetic_preview_hides_free_text():
+    assert "comment" not in start().preview().columns
+
+
+def test_bad_inputs(tmp_path):
+    with pytest.raises(CourseKitError, match="min_group_size"):
+        start(min_group_size=0)
+    bad = tmp_path / "bad.csv"
+    bad.write_text("respondent_id\nx\n", encoding="utf-8")
+    with pytest.raises(SurveyDataError):
+        start(data_path=str(bad))
+    with pytest.raises(CourseKitError, match="at least 3"):
+        start(seed=1, n_respondents=2)
