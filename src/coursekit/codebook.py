@@ -12,7 +12,9 @@ The codebook lives in four tidy CSV files (``data/codebook/``):
 ``variables.csv``
     one row per non-item column (id, demographics, use, attention check, timing,
     free text): ``name, label, type, required, min, max, categories,
-    response_scale, expected, identifying, description``.
+    response_scale, expected, identifying, description``, and optionally
+    ``question`` (how the questionnaire asks it) and ``category_labels`` (the
+    answer options shown for ``categories``, in the same order, ``|``-separated).
 
 Every other layer reads items, keys and ranges from here: adding an item or a
 scale is an edit of these files, not of code.
@@ -121,6 +123,22 @@ class Variable:
     expected: int | None
     identifying: bool
     description: str
+    question: str = ""
+    category_labels: tuple[str, ...] = ()
+
+    @property
+    def option_labels(self) -> tuple[str, ...]:
+        """The answer options a questionnaire shows, one per category (in category order)."""
+        return self.category_labels or self.categories
+
+    def category_of(self, answer: str) -> str | None:
+        """The category an answer names, by category or option label (case and spacing
+        ignored), else None."""
+        key = _normal(answer)
+        for category, label in zip(self.categories, self.option_labels, strict=True):
+            if key in (_normal(category), _normal(label)):
+                return category
+        return None
 
 
 @dataclass(frozen=True)
@@ -403,6 +421,13 @@ def read_codebook(folder: str | Path) -> Codebook:
                 )
             rs = rscales[row["response_scale"]]
         expected = _number(row["expected"], var_path, n, "expected")
+        categories = tuple(c for c in row["categories"].split("|") if c)
+        option_labels = tuple(c for c in row.get("category_labels", "").split("|") if c)
+        if option_labels and len(option_labels) != len(categories):
+            raise CodebookError(
+                f"{var_path}: row {n}, column 'category_labels': {len(option_labels)} labels "
+                f"for {len(categories)} categories (expected one label per category)"
+            )
         variables.append(
             Variable(
                 name=row["name"],
@@ -411,11 +436,13 @@ def read_codebook(folder: str | Path) -> Codebook:
                 required=_yes(row["required"], var_path, n, "required"),
                 min=_number(row["min"], var_path, n, "min"),
                 max=_number(row["max"], var_path, n, "max"),
-                categories=tuple(c for c in row["categories"].split("|") if c),
+                categories=categories,
                 response_scale=rs,
                 expected=None if expected is None else int(expected),
                 identifying=_yes(row["identifying"], var_path, n, "identifying"),
                 description=row["description"],
+                question=row.get("question", ""),
+                category_labels=option_labels,
             )
         )
     if sum(v.type == "id" for v in variables) != 1:
