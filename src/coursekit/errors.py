@@ -21,6 +21,14 @@ class InputFileError(CourseKitError):
     """A file given on the command line cannot be read as what it should be."""
 
 
+class OptionError(CourseKitError, ValueError):
+    """A function or command was given an option value it does not know (a format, a source)."""
+
+
+class PrivacyError(CourseKitError):
+    """Respondents cannot be de-identified safely (a salt too short, a pseudonym collision)."""
+
+
 class AnalysisInputError(CourseKitError, ValueError):
     """Data handed to an analysis function cannot give a meaningful result.
 
