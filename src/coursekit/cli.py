@@ -98,6 +98,36 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# --- instrument ---------------------------------------------------------------------------
+
+def _cmd_instrument(args: argparse.Namespace) -> int:
+    from .instrument import write_instrument
+
+    write_instrument(args.out, args.format, seed=args.seed, show_ids=args.show_ids)
+    order = f"items shuffled within blocks with seed {args.seed}" if args.seed is not None \
+        else "items in codebook order"
+    _say(f"wrote the questionnaire as {args.format} ({order}) to {args.out}")
+    return EXIT_OK
+
+
+# --- import -------------------------------------------------------------------------------
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    from .importers import import_export, write_import
+
+    result = import_export(
+        args.export, args.source, mapping=args.mapping, salt=args.salt,
+        keep_free_text=args.keep_free_text, drop_incomplete=args.drop_incomplete,
+        allow_missing=args.allow_missing,
+    )
+    for line in result.report.lines():
+        _say(line)
+    write_import(result, args.out)
+    _say(f"wrote {len(result.data):,} respondents to {args.out}; checking it as "
+         "'coursekit validate' does:")
+    return _cmd_validate(argparse.Namespace(path=str(args.out), strict=False))
+
+
 # --- parser -------------------------------------------------------------------------------
 
 def build_parser() -> argparse.ArgumentParser:
@@ -127,6 +157,49 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--strict", action="store_true",
                    help="treat warnings (out-of-range answers, extra columns) as errors")
     p.set_defaults(func=_cmd_validate)
+
+    p = sub.add_parser("instrument", help="write the questionnaire (HTML, Markdown, Qualtrics)",
+                       description="Write the questionnaire out of the codebook: a printable "
+                                   "HTML or Markdown questionnaire, or a Qualtrics Advanced "
+                                   "Format TXT file to import as a survey in one step.")
+    p.add_argument("--format", choices=("html", "markdown", "qualtrics"), required=True,
+                   help="html or markdown (printable), or qualtrics (Advanced Format TXT)")
+    p.add_argument("--out", type=_output_file, required=True, metavar="PATH",
+                   help="file to write (written atomically)")
+    p.add_argument("--seed", type=_whole(0), default=None,
+                   help="shuffle the items within each block with this seed (default: "
+                        "codebook order)")
+    p.add_argument("--show-ids", action="store_true",
+                   help="print each question's column id (for typing in paper answers)")
+    p.set_defaults(func=_cmd_instrument)
+
+    p = sub.add_parser("import", help="turn a form export into a survey file, de-identified",
+                       description="Turn a Google Forms, Qualtrics or other CSV export into the "
+                                   "survey file that 'validate' accepts. Identifying columns "
+                                   "(names, emails, IP addresses, locations) and free text are "
+                                   "dropped, response ids become salted pseudonyms, and what was "
+                                   "dropped is printed. On any problem nothing is written.")
+    p.add_argument("export", metavar="EXPORT", help="the export file (CSV or TSV)")
+    p.add_argument("--source", choices=("google-forms", "qualtrics", "csv"), required=True,
+                   help="which tool wrote the export")
+    p.add_argument("--out", type=_output_file, required=True, metavar="PATH",
+                   help="survey CSV to write (written atomically)")
+    p.add_argument("--mapping", metavar="MAP",
+                   help="CSV of 'export column,item id' rows for columns not matched by "
+                        "wording ('-' as item id drops a column)")
+    p.add_argument("--salt", metavar="SALT",
+                   help="secret for the pseudonyms (at least 12 characters); better set "
+                        "COURSEKIT_SALT, which stays out of the shell history. Without either, "
+                        "pseudonyms differ on every run")
+    p.add_argument("--keep-free-text", action="store_true",
+                   help="keep the free-text comment, with emails, links, addresses, @handles "
+                        "and phone numbers removed (dropped by default)")
+    p.add_argument("--drop-incomplete", action="store_true",
+                   help="drop unfinished Qualtrics responses (kept by default)")
+    p.add_argument("--allow-missing", action="store_true",
+                   help="leave items and required variables that the export lacks empty "
+                        "instead of failing")
+    p.set_defaults(func=_cmd_import)
 
     return parser
 
