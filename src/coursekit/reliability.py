@@ -3,8 +3,10 @@
 Everything here is computed from the items' **pairwise-complete covariance
 matrix** (each covariance over the respondents who answered both items), as
 R's ``psych::alpha`` does with ``use = "pairwise"`` and as
-``pingouin.cronbach_alpha`` does by default. Respondents who answered none
-of the items are left out; nobody else is. The standardized alpha, average
+``pingouin.cronbach_alpha`` does by default. Like both, ``n`` (used by
+the confidence interval) counts every row given, including respondents who
+answered none of the items; :func:`reliability_table` leaves those out
+first, as they never answered the scale. The standardized alpha, average
 inter-item correlation and omega use the correlation matrix derived from that
 covariance matrix (``cov2cor``), as ``psych::alpha`` does.
 
@@ -57,7 +59,7 @@ class Alpha:
 
     ``raw`` is alpha from the covariance matrix, ``standardized`` alpha from
     the correlation matrix, ``average_r`` the mean inter-item correlation,
-    ``n`` the respondents (with at least one answer) and ``n_items`` the
+    ``n`` the rows (respondents) given and ``n_items`` the
     items; ``ci_low``/``ci_high`` the Feldt confidence interval at
     ``ci_level``.
     """
@@ -172,7 +174,7 @@ def item_covariance(items: pd.DataFrame) -> ItemCovariance:
 
     Missing data: each covariance uses the respondents who answered both items
     (pandas' ``DataFrame.cov``, R's ``cov(use = "pairwise")``); ``n`` counts
-    the respondents who answered at least one item.
+    every row given (as pingouin and psych count it).
 
     >>> import pandas as pd
     >>> items = pd.DataFrame({"a": [1, 2, 3, 4.0], "b": [2, 2, 4, 5.0], "c": [1, 3, 3, 5.0]})
@@ -182,7 +184,7 @@ def item_covariance(items: pd.DataFrame) -> ItemCovariance:
     """
     x, names = item_matrix(items)
     cov, _ = pairwise_cov(x)
-    return ItemCovariance(pd.DataFrame(cov, index=names, columns=names), int(x.shape[0]))
+    return ItemCovariance(pd.DataFrame(cov, index=names, columns=names), len(items))
 
 
 def alpha_from_cov(cov: pd.DataFrame | np.ndarray, n: int, *, ci: float = 0.95) -> Alpha:
@@ -234,7 +236,9 @@ def cronbach_alpha(items: pd.DataFrame, *, ci: float = 0.95) -> Alpha:
     decimals) and ``psych::alpha(items, use = "pairwise")``.
 
     Missing data: pairwise (see :func:`item_covariance`); ``n`` is the number
-    of respondents with at least one answer.
+    of rows given, as pingouin and psych count it (drop respondents who
+    skipped every item first, ``items.dropna(how="all")``, if they should
+    not count).
 
     >>> import pandas as pd
     >>> items = pd.DataFrame({"a": [1, 2, 3, 4, 5.0], "b": [2, 2, 4, 4, 5.0],
@@ -246,7 +250,7 @@ def cronbach_alpha(items: pd.DataFrame, *, ci: float = 0.95) -> Alpha:
     _check_ci(ci)
     x, _ = item_matrix(items)
     cov, _ = pairwise_cov(x)
-    return _alpha(cov, x.shape[0], ci)
+    return _alpha(cov, len(items), ci)
 
 
 def item_analysis(items: pd.DataFrame) -> pd.DataFrame:
@@ -261,7 +265,7 @@ def item_analysis(items: pd.DataFrame) -> pd.DataFrame:
 
     Missing data: ``mean`` and ``sd`` use each item's answers; ``r_drop``
     and ``alpha_if_deleted`` pairwise covariances; ``missing`` is the share
-    of respondents (with at least one answer) who skipped the item. Needs at
+    of rows that miss the item. Needs at
     least 3 items, so that dropping one leaves an alpha.
 
     >>> import pandas as pd
@@ -289,7 +293,7 @@ def item_analysis(items: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "n": observed.sum(axis=0),
-            "missing": 1 - observed.mean(axis=0),
+            "missing": 1 - observed.sum(axis=0) / len(items),
             "mean": np.nanmean(x, axis=0),
             "sd": np.sqrt(var),
             "r_drop": r_drop,
@@ -355,7 +359,7 @@ def omega(items: pd.DataFrame) -> Omega:
     """
     x, names = item_matrix(items, min_items=3)
     cov, _ = pairwise_cov(x)
-    return _omega_from_corr(cov2cor(cov), x.shape[0], names)
+    return _omega_from_corr(cov2cor(cov), len(items), names)
 
 
 def reliability_table(
@@ -374,8 +378,9 @@ def reliability_table(
     ``n_items``, ``reversed`` (the mirrored items), ``n``, ``alpha``,
     ``ci_low``, ``ci_high``, ``std_alpha``, ``average_r``, ``omega``. Each
     scale's figures equal :func:`cronbach_alpha` and :func:`omega` on its
-    keyed items; ``omega`` is NaN for a two-item scale, for which a
-    one-factor model is not identified.
+    keyed items of the respondents who answered at least one of them
+    (``keyed_items(df, scale).dropna(how="all")``); ``omega`` is NaN for a
+    two-item scale, for which a one-factor model is not identified.
 
     Missing data: pairwise within each scale, as :func:`cronbach_alpha`.
 
@@ -395,7 +400,8 @@ def reliability_table(
         sc = cb.scale(name)
         if wanted_kinds is not None and sc.kind not in wanted_kinds:
             continue
-        x, ids = item_matrix(keyed_items(df, sc, cb), what=f"scale '{name}'")
+        keyed = keyed_items(df, sc, cb).dropna(how="all")
+        x, ids = item_matrix(keyed, what=f"scale '{name}'")
         cov, _ = pairwise_cov(x)
         a = _alpha(cov, x.shape[0], ci)
         w = _omega_from_corr(cov2cor(cov), x.shape[0], ids).total if len(ids) >= 3 else np.nan
