@@ -29,6 +29,13 @@ class PrivacyError(CourseKitError):
     """Respondents cannot be de-identified safely (a salt too short, a pseudonym collision)."""
 
 
+class RenderError(CourseKitError):
+    """A render cannot start: unknown notebooks or parameters, a bad roster, an unusable output folder.
+
+    Raised before any kernel starts, so nothing has been written.
+    """
+
+
 class AnalysisInputError(CourseKitError, ValueError):
     """Data handed to an analysis function cannot give a meaningful result.
 
