@@ -129,8 +129,9 @@ _IDENTIFIER_WORDS = {
 # Two-word phrases (after splitting camelCase) that mark an identifier.
 _IDENTIFIER_PHRASES = {
     ("e", "mail"): "email address", ("user", "name"): "account name",
-    ("external", "reference"): "external reference", ("student", "id"): "student id",
-    ("student", "number"): "student id", ("date", "of"): "date of birth",
+    ("external", "reference"): "external reference", ("data", "reference"): "external reference",
+    ("student", "id"): "student id",
+    ("student", "number"): "student id", ("of", "birth"): "date of birth",
 }
 _IP_ADDRESS_WORDS = {"ip", "address"}
 

@@ -743,7 +743,7 @@ def import_export(
         if j in target_of and target_of[j].target != CONSENT_ID:
             continue
         if j in target_of:  # consent: used to drop refusals, then dropped
-            dropped_meta.append(f"{headers[j]} (consent)")
+            dropped_meta.append(f"{headers[j]} (consent question)")
             continue
         if role_of.get(j) in ("response_id", "used"):
             continue  # replaced by pseudonyms / imported as completion_seconds
@@ -767,8 +767,10 @@ def import_export(
     missing_required = [c for c in required if c not in values
                         and not (cb.has_variable(c) and cb.variable(c).type == "text")]
     if missing_required and not allow_missing:
+        loose = [f"'{d.column}'" for d in unmatched]
         problems.plain.append(Problem(
-            "no export column matches: " + ", ".join(missing_required),
+            "no export column matches: " + ", ".join(missing_required)
+            + ("; export columns not matched: " + ", ".join(loose) if loose else ""),
             expected="a column for every item and required variable: map renamed columns "
             "with --mapping (export column,item id), or pass --allow-missing to leave them empty"))
     missing = tuple(c for c in cb.columns if c not in values

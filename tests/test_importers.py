@@ -1,0 +1,414 @@
+import csv
+import importlib.util
+import io
+import json
+import os
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from coursekit.cli import main as cli_main
+from coursekit.data import check_survey
+from coursekit.deidentify import pseudonym, resolve_salt
+from coursekit.errors import InputFileError, SurveyDataError
+from coursekit.importers import MappingEntry, import_export, read_mapping, write_import
+from coursekit.instrument import CONSENT_OPTIONS, build_questionnaire, render_instrument
+from coursekit.simulate import simulate_survey
+from tests.conftest import FIXTURES, run_cli
+from tests.test_instrument import parse_qualtrics
+
+EXPORTS = FIXTURES / "exports"
+SALT = "a long secret for the tests"
+PLANTED = [line for line in (EXPORTS / "PLANTED.txt").read_text(encoding="utf-8").splitlines()
+           if line]
+
+# (fixture, source, mapping file)
+CASES = [
+    ("forms_numeric", "google-forms", "forms_numeric_mapping.csv"),
+    ("forms_labels", "google-forms", None),
+    ("qualtrics_numeric", "qualtrics", "qualtrics_numeric_mapping.csv"),
+    ("qualtrics_labels", "qualtrics", None),
+    ("generic", "csv", "generic_mapping.csv"),
+]
+IDS = [c[0] for c in CASES]
+
+
+def expected(name: str) -> pd.DataFrame:
+    return pd.read_csv(EXPORTS / f"expected_{name}.csv", dtype={"key": str, "comment": str},
+                       keep_default_na=False, na_values=[""])
+
+
+def run_import(name, source, mapping, **kw):
+    return import_export(EXPORTS / f"{name}.csv", source, salt=SALT,
+                         mapping=EXPORTS / mapping if mapping else None, **kw)
+
+
+def assert_matches(data: pd.DataFrame, exp: pd.DataFrame, codebook, keep_free_text: bool):
+    salt = resolve_salt(SALT)
+    assert data["respondent_id"].tolist() == [pseudonym(k, salt) for k in exp["key"]]
+    for col in codebook.columns:
+        if col == "respondent_id":
+            continue
+        got, want = data[col], exp[col]
+        if col == "comment":
+            if keep_free_text:
+                assert got.fillna("").tolist() == want.fillna("").tolist()
+            else:
+                assert got.isna().all()
+        elif codebook.has_variable(col) and codebook.variable(col).type == "category":
+            assert got.fillna("").tolist() == want.fillna("").tolist(), col
+        else:
+            np.testing.assert_array_equal(got.to_numpy(float), want.to_numpy(float), err_msg=col)
+
+
+def test_fixtures_are_what_the_script_writes(tmp_path):
+    spec = importlib.util.spec_from_file_location("make_exports", EXPORTS / "make_exports.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.main(tmp_path)
+    written = sorted(p.name for p in tmp_path.iterdir())
+    committed = sorted(p.name for p in EXPORTS.iterdir() if p.name != "make_exports.py"
+                       and p.suffix in (".csv", ".txt"))
+    assert written == committed
+    for name in written:
+        assert (tmp_path / name).read_bytes() == (EXPORTS / name).read_bytes(), name
+
+
+@pytest.mark.parametrize(("name", "source", "mapping"), CASES, ids=IDS)
+@pytest.mark.parametrize("keep_free_text", [False, True], ids=["default", "keep-free-text"])
+def test_import_gives_the_values_the_export_encodes(codebook, name, source, mapping,
+                                                   keep_free_text):
+    result = run_import(name, source, mapping, keep_free_text=keep_free_text)
+    exp = expected(name)
+    assert list(result.source_rows) == exp["row"].tolist()
+    assert list(result.data.columns) == list(codebook.columns)
+    assert_matches(result.data, exp, codebook, keep_free_text)
+
+
+@pytest.mark.parametrize(("name", "source", "mapping"), CASES, ids=IDS)
+def test_cli_import_then_validate_exits_0_and_no_identifier_leaks(
+        tmp_path, capsys, monkeypatch, codebook, name, source, mapping):
+    monkeypatch.setenv("COURSEKIT_SALT", SALT)
+    outputs = []
+    for keep in (False, True):
+        out = tmp_path / f"{name}{'_kept' * keep}.csv"
+        argv = ["import", "--source", source, str(EXPORTS / f"{name}.csv"), "--out", str(out)]
+        argv += ["--mapping", str(EXPORTS / mapping)] if mapping else []
+        argv += ["--keep-free-text"] if keep else []
+        assert cli_main(argv) == 0
+        printed = capsys.readouterr()
+        assert "valid - " in printed.out and printed.err == ""
+        assert cli_main(["validate", str(out)]) == 0
+        capsys.readouterr()
+        text = out.read_text(encoding="utf-8")
+        for needle in PLANTED + [SALT]:
+            assert needle not in text, needle
+            assert needle not in printed.out, needle
+        outputs.append(out)
+        loaded = check_survey(out, codebook)
+        assert loaded.report.ok
+        assert_matches(loaded.data, expected(name), codebook, keep)
+
+
+def test_end_to_end_in_a_subprocess(tmp_path):
+    out = run_cli("import", "--source", "qualtrics", str(EXPORTS / "qualtrics_numeric.csv"),
+                  "--mapping", str(EXPORTS / "qualtrics_numeric_mapping.csv"),
+                  "--out", "survey.csv", cwd=tmp_path, env={"COURSEKIT_SALT": SALT})
+    assert out.returncode == 0, out.stderr
+    assert "26 respondents imported" in out.stdout
+    assert "valid - 26 respondents" in out.stdout
+    check = run_cli("validate", "survey.csv", cwd=tmp_path)
+    assert check.returncode == 0, check.stderr
+
+
+def _column_count(name: str, column: str, header_rows: int) -> int:
+    with (EXPORTS / f"{name}.csv").open(encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.reader(fh))
+    k = rows[0].index(column)
+    return sum(1 for r in rows[header_rows:] if r[k].strip())
+
+
+def test_report_names_dropped_columns_and_rows_with_counts_never_values():
+    result = run_import("qualtrics_numeric", "qualtrics", "qualtrics_numeric_mapping.csv")
+    report = result.report
+    ids = {d.column: d for d in report.dropped_identifiers}
+    assert set(ids) == {"IPAddress", "RecipientLastName", "RecipientFirstName", "RecipientEmail",
+                        "ExternalReference", "LocationLatitude", "LocationLongitude"}
+    for column, d in ids.items():
+        assert d.n_values == _column_count("qualtrics_numeric", column, 3), column
+    assert ids["IPAddress"].reason == "IP address"
+    drops = {d.reason: d.rows for d in report.dropped_rows}
+    assert drops == {"survey previews": (6, 16), "flagged as spam": (23,)}
+    assert report.incomplete_rows == (11, 19, 28)
+    assert [d.column for d in report.dropped_free_text] == ["comment"]
+    assert "Duration (in seconds)" not in report.dropped_metadata  # it became completion_seconds
+    assert {"StartDate", "Status", "Finished", "UserLanguage"} <= set(report.dropped_metadata)
+    lines = "\n".join(report.lines())
+    assert "'IPAddress' (IP address, 27 values)" in lines
+    assert "rows 6, 16" in lines and "row 23" in lines
+    for needle in PLANTED:
+        assert needle not in lines
+
+
+def test_forms_report_unmatched_and_identifier_columns():
+    report = run_import("forms_labels", "google-forms", None).report
+    assert [(d.column, d.reason) for d in report.dropped_identifiers] == [
+        ("Student email", "email address")]
+    assert [(d.column, d.reason) for d in report.unmatched] == [
+        ("How did you hear about this survey?", "free text")]
+    assert report.missing_columns == ("completion_seconds",)
+    numeric = run_import("forms_numeric", "google-forms", "forms_numeric_mapping.csv").report
+    assert {d.column for d in numeric.dropped_identifiers} == {"Email address",
+                                                               "Your name (optional)"}
+    assert numeric.dropped_rows[0].reason == "no consent given"
+    assert numeric.dropped_rows[0].rows == (12,)
+    how = {m.target: m.how for m in numeric.matched}
+    assert how["val3"] == "mapping" and how["val2"] == "wording" and how["age"] == "question"
+
+
+def test_drop_incomplete():
+    result = run_import("qualtrics_labels", "qualtrics", None, drop_incomplete=True)
+    assert len(result.data) == 22 - 3
+    assert not {11, 19, 28} & set(result.source_rows)
+    assert result.report.dropped_rows[-1].rows == (11, 19, 28)
+
+
+def test_pseudonyms_with_a_random_salt_are_not_reproducible(monkeypatch):
+    monkeypatch.delenv("COURSEKIT_SALT", raising=False)
+    a = import_export(EXPORTS / "forms_labels.csv", "google-forms")
+    b = import_export(EXPORTS / "forms_labels.csv", "google-forms")
+    assert set(a.data["respondent_id"]).isdisjoint(b.data["respondent_id"])
+    assert "not reproducible" in "\n".join(a.report.lines())
+    monkeypatch.setenv("COURSEKIT_SALT", SALT)
+    c = import_export(EXPORTS / "forms_labels.csv", "google-forms")
+    assert c.data["respondent_id"].tolist() == run_import(
+        "forms_labels", "google-forms", None).data["respondent_id"].tolist()
+
+
+# --- errors: one line per problem, naming file, column, row and value; nothing written ----
+
+def _edited_copy(tmp_path, name, row, column, value):
+    raw = (EXPORTS / f"{name}.csv").read_bytes().decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(raw, newline="")))
+    k = rows[0].index(column)
+    rows[row - 1][k] = value
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\r\n").writerows(rows)
+    path = tmp_path / f"{name}.csv"
+    path.write_text(buf.getvalue(), encoding="utf-8")
+    return path
+
+
+def _cli_fails(tmp_path, capsys, export, *extra):
+    before = sorted(os.listdir(tmp_path))
+    code = cli_main(["import", str(export), "--out", str(tmp_path / "out.csv"), "--salt", SALT,
+                     *extra])
+    printed = capsys.readouterr()
+    assert code == 2
+    assert sorted(os.listdir(tmp_path)) == before  # nothing written
+    assert "Traceback" not in printed.err
+    return printed.err
+
+
+def test_unknown_label_names_file_column_row_and_value(tmp_path, capsys, codebook):
+    column = "How much do you agree with each statement about your followers and likes? " \
+             f"[{codebook.item('val1').wording}]"
+    export = _edited_copy(tmp_path, "forms_labels", 7, column, "Agree a lot")
+    err = _cli_fails(tmp_path, capsys, export, "--source", "google-forms")
+    line = next(ln for ln in err.splitlines() if "Agree a lot" in ln)
+    assert str(export) in line and column in line and "row 7" in line
+    assert "Strongly disagree" in line  # what was expected
+
+
+def test_answer_code_outside_the_scale_is_an_error_for_forms(tmp_path, capsys):
+    export = _edited_copy(tmp_path, "qualtrics_numeric", 9, "wel1", "6")
+    err = _cli_fails(tmp_path, capsys, export, "--source", "qualtrics",
+                     "--mapping", str(EXPORTS / "qualtrics_numeric_mapping.csv"))
+    assert "column 'wel1', row 9, value '6': answer code outside the response scale" in err
+
+
+def test_out_of_range_age_names_the_export_row(tmp_path, capsys):
+    column = "How old are you (in years)?"
+    export = _edited_copy(tmp_path, "forms_labels", 5, column, "430")
+    err = _cli_fails(tmp_path, capsys, export, "--source", "google-forms")
+    assert f"{export}: column 'age', row 5, value '430': value out of range" in err
+
+
+def test_numbers_as_people_type_them(tmp_path):
+    column = "How many followers do you have on TikTok? (0 if none)"
+    export = _edited_copy(tmp_path, "forms_labels", 3, column, "12k")
+    data = import_export(export, "google-forms", salt=SALT).data
+    assert data.loc[1, "followers"] == 12000
+    export = _edited_copy(tmp_path, "forms_labels", 3, column, "lots")
+    with pytest.raises(SurveyDataError, match="row 3, value 'lots': not a number"):
+        import_export(export, "google-forms", salt=SALT)
+
+
+def test_unmatched_item_without_mapping_fails_and_names_the_loose_column(tmp_path, capsys):
+    err = _cli_fails(tmp_path, capsys, EXPORTS / "forms_numeric.csv", "--source", "google-forms")
+    assert "no export column matches: val3" in err
+    assert "'Bigger follower count = accepted?'" in err
+    ok = import_export(EXPORTS / "forms_numeric.csv", "google-forms", salt=SALT,
+                       allow_missing=True)
+    assert ok.data["val3"].isna().all() and "val3" in ok.report.missing_columns
+
+
+def test_qualtrics_export_needs_its_header_rows(tmp_path):
+    rows = list(csv.reader(io.StringIO(
+        (EXPORTS / "qualtrics_labels.csv").read_bytes().decode("utf-8-sig"), newline="")))
+    path = tmp_path / "one_header.csv"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows([rows[0]] + rows[3:])
+    with pytest.raises(InputFileError, match="three header rows"):
+        import_export(path, "qualtrics", salt=SALT)
+
+
+def test_repeated_response_id_is_an_error(tmp_path):
+    rows = list(csv.reader(io.StringIO(
+        (EXPORTS / "qualtrics_labels.csv").read_bytes().decode("utf-8-sig"), newline="")))
+    rows.append(rows[3][:])
+    path = tmp_path / "twice.csv"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+    with pytest.raises(SurveyDataError, match="appears more than once") as info:
+        import_export(path, "qualtrics", salt=SALT)
+    assert f"rows 4, {len(rows)}" in str(info.value)
+
+
+def test_consent_answers(tmp_path):
+    export = _edited_copy(tmp_path, "forms_numeric", 2,
+                          "I have read the information above and I agree to take part.", "Maybe")
+    with pytest.raises(SurveyDataError, match="row 2, value 'Maybe': not an answer to the consent"):
+        import_export(export, "google-forms", salt=SALT,
+                      mapping=EXPORTS / "forms_numeric_mapping.csv")
+
+
+def test_mapping_file_errors_name_the_mapping_row(tmp_path, codebook):
+    bad = tmp_path / "map.csv"
+    bad.write_text("export_column,item_id\nA,val1\nB,val99\nC,val1\n", encoding="utf-8")
+    with pytest.raises(SurveyDataError) as info:
+        read_mapping(bad, codebook)
+    text = str(info.value)
+    assert "row 3, value 'val99': not a codebook column" in text
+    assert "row 4" in text and "mapped twice" in text
+    missing = tmp_path / "missing.csv"
+    missing.write_text("Not a column,val3\n", encoding="utf-8")
+    with pytest.raises(SurveyDataError, match="mapping row 1: column is not in the export"):
+        import_export(EXPORTS / "forms_numeric.csv", "google-forms", salt=SALT, mapping=missing)
+
+
+def test_mapping_entries_and_drops(codebook):
+    entries = read_mapping(EXPORTS / "generic_mapping.csv", codebook)
+    assert entries[0] == MappingEntry("Participant", "respondent_id", 2)
+    assert entries[-1].target is None
+    result = run_import("generic", "csv", "generic_mapping.csv")
+    assert [d.column for d in result.report.dropped_by_mapping] == ["Teacher"]
+
+
+def test_an_error_leaves_an_existing_output_untouched(tmp_path):
+    out = tmp_path / "survey.csv"
+    write_import(run_import("forms_labels", "google-forms", None), out)
+    before = out.read_bytes()
+    export = _edited_copy(tmp_path, "forms_labels", 5, "How old are you (in years)?", "430")
+    result = import_export(export, "google-forms", salt=SALT)
+    with pytest.raises(SurveyDataError):
+        write_import(result, out)
+    assert out.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["forms_labels.csv", "survey.csv"]
+
+
+# --- round trips: the questionnaire coursekit writes, filled in, exported, imported ------------
+
+def _cohort(n, seed, codebook):
+    df = simulate_survey(n, seed)
+    for item in codebook.items:
+        rs = item.response_scale
+        df[item.id] = df[item.id].where(df[item.id].between(rs.min, rs.max))
+    check = codebook.variable("attention_check").response_scale
+    df["attention_check"] = df["attention_check"].where(
+        df["attention_check"].between(check.min, check.max))
+    return df
+
+
+def test_round_trip_through_a_google_form_built_from_the_questionnaire(tmp_path, codebook):
+    """Question titles are the questionnaire's texts; answers are its option labels."""
+    q = build_questionnaire(seed=7)
+    df = _cohort(15, 21, codebook)
+    questions = [x for x in q.questions if x.kind != "text"]
+    header = ["Timestamp", q.consent.text] + [x.text for x in questions]
+    rows = [header]
+    for i, r in df.iterrows():
+        row = [f"2026/06/01 {i + 1}:00:00 PM GMT+2", CONSENT_OPTIONS[0][1]]
+        for x in questions:
+            value = r[x.id]
+            if pd.isna(value):
+                row.append("")
+            elif x.kind == "scale":
+                row.append(dict(x.options)[int(value)])
+            elif x.kind == "choice":
+                row.append(codebook.variable(x.id).option_labels[
+                    codebook.variable(x.id).categories.index(value)])
+            else:
+                row.append(str(int(value)))
+        rows.append(row)
+    path = tmp_path / "form.csv"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+    data = import_export(path, "google-forms", salt=SALT).data
+    for col in codebook.columns:
+        if col in ("respondent_id", "comment", "completion_seconds"):
+            continue
+        if codebook.has_variable(col) and codebook.variable(col).type == "category":
+            assert data[col].fillna("").tolist() == df[col].fillna("").tolist(), col
+        else:
+            np.testing.assert_array_equal(data[col].to_numpy(float), df[col].to_numpy(float),
+                                          err_msg=col)
+
+
+def test_round_trip_through_qualtrics_with_the_advanced_format_file(tmp_path, codebook):
+    """A numeric Qualtrics export of the survey the TXT file defines imports without mapping:
+    its choice numbers are the codes a numeric export carries."""
+    blocks = parse_qualtrics(render_instrument("qualtrics", seed=2))
+    questions = [x for b in blocks for x in b["questions"] if x["type"] != "DB"]
+    df = _cohort(12, 22, codebook)
+    header1 = ["ResponseId", "Finished"] + [x["id"] for x in questions]
+    header2 = ["Response ID", "Finished"] + [x["text"] for x in questions]
+    header3 = [json.dumps({"ImportId": "_recordId"}), json.dumps({"ImportId": "finished"})] + [
+        json.dumps({"ImportId": f"QID{k}"}) for k in range(len(questions))]
+    rows = [header1, header2, header3]
+    for i, r in df.iterrows():
+        row = [f"R_roundtrip{i:04d}", "1"]
+        for x in questions:
+            value = r.get(x["id"], None) if x["id"] != "consent" else "yes"
+            if x["id"] == "consent":
+                row.append("1")
+            elif value is None or (not isinstance(value, str) and pd.isna(value)):
+                row.append("")
+            elif x["choices"] and x["type"] == "MC:SingleAnswer:Horizontal":
+                label = (codebook.item(x["id"]).response_scale.label(int(value))
+                         if codebook.has_item(x["id"])
+                         else codebook.variable(x["id"]).response_scale.label(int(value)))
+                row.append(str(next(c for c, lab in x["choices"] if lab == label)))
+            elif x["choices"]:
+                var = codebook.variable(x["id"])
+                label = var.option_labels[var.categories.index(value)]
+                row.append(str(next(c for c, lab in x["choices"] if lab == label)))
+            else:
+                row.append(str(value) if isinstance(value, str) else str(int(value)))
+        rows.append(row)
+    path = tmp_path / "qualtrics.csv"
+    with path.open("w", encoding="utf-8-sig", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+    result = import_export(path, "qualtrics", salt=SALT)
+    data = result.data
+    for col in codebook.columns:
+        if col in ("respondent_id", "comment", "completion_seconds"):
+            continue
+        if codebook.has_variable(col) and codebook.variable(col).type == "category":
+            assert data[col].fillna("").tolist() == df[col].fillna("").tolist(), col
+        else:
+            np.testing.assert_array_equal(data[col].to_numpy(float), df[col].to_numpy(float),
+                                          err_msg=col)
+    assert all(m.how == "name" for m in result.report.matched)
+
