@@ -378,18 +378,18 @@ def _tidy(fit, ci: float) -> pd.DataFrame:
     })
 
 
-def _check_fit(fit, what: str) -> None:
-    k = fit.model.exog.shape[1]
-    n = fit.model.exog.shape[0]
+def _check_model(model, what: str) -> None:
+    """Refuse a design that OLS cannot estimate, before statsmodels warns about it."""
+    n, k = model.exog.shape
     if n < k + 2:
         raise AnalysisInputError(f"{what}: {n} complete rows for {k} coefficients; "
                                  f"at least {k + 2} are needed")
-    if np.linalg.matrix_rank(fit.model.exog) < k:
+    if np.linalg.matrix_rank(model.exog) < k:
         raise AnalysisInputError(
             f"{what}: the predictors are collinear (a predictor is constant or a combination "
             f"of others among the {n} complete rows)"
         )
-    if not fit.model.endog.std() > 0:
+    if not model.endog.std() > 0:
         raise AnalysisInputError(f"{what}: the outcome does not vary")
 
 
@@ -434,9 +434,9 @@ def regression(df: pd.DataFrame, formula: str, *, ci: float = 0.95,
                                  f"{str(exc).splitlines()[0]}") from None
     if model.endog.ndim != 1:
         raise AnalysisInputError(f"regression: outcome of {formula!r} must be one numeric column")
+    _check_model(model, "regression")
     with np.errstate(all="ignore"):
         fit = model.fit(cov_type="HC3" if robust else "nonrobust")
-    _check_fit(fit, "regression")
     return _regression_result(fit, formula, ci, "HC3" if robust else "nonrobust")
 
 
@@ -531,10 +531,11 @@ def moderation(
         xv, mv = xv - xv.mean(), mv - m_mean
     names = ["Intercept", x, moderator, f"{x}:{moderator}"]
     design = pd.DataFrame(np.column_stack([np.ones_like(xv), xv, mv, xv * mv]), columns=names)
+    full = sm.OLS(pd.Series(yv, name=y), design)
+    _check_model(full, "moderation")
     with np.errstate(all="ignore"):
-        fit = sm.OLS(pd.Series(yv, name=y), design).fit()
+        fit = full.fit()
         reduced = sm.OLS(yv, design.iloc[:, :3].to_numpy()).fit()
-    _check_fit(fit, "moderation")
     formula = f"{y} ~ {x} * {moderator}" + (" (centred)" if center else "")
     model = _regression_result(fit, formula, ci, "nonrobust")
     delta = float(fit.rsquared - reduced.rsquared)
@@ -656,12 +657,12 @@ def mediation(
     xv, mv, yv = (data[c].to_numpy() for c in (x, m, y))
     n = len(data)
     ones = np.ones(n)
+    model_b = sm.OLS(yv, np.column_stack([ones, xv, mv]))
+    _check_model(model_b, "mediation")
     with np.errstate(all="ignore"):
         fit_a = sm.OLS(mv, np.column_stack([ones, xv])).fit()
-        fit_b = sm.OLS(yv, np.column_stack([ones, xv, mv])).fit()
+        fit_b = model_b.fit()
         fit_c = sm.OLS(yv, np.column_stack([ones, xv])).fit()
-    if np.linalg.matrix_rank(np.column_stack([ones, xv, mv])) < 3:
-        raise AnalysisInputError(f"mediation: '{x}' and '{m}' are perfectly collinear")
     alpha = 1 - ci
 
     def row(path: str, fit, j: int) -> dict:
