@@ -59,10 +59,12 @@ def suppress_small_groups(
     ``table`` has one row per group and the group's size in ``count_column``.
     For a row with ``count < k``: every column except the ``labels`` columns
     is masked (numbers become NaN, text becomes ``"<k"``), including derived
-    cells such as means, SDs and confidence limits, and the count itself is
-    shown as the text ``"<k"``; the index is kept. A boolean column
-    ``suppressed`` says which rows were masked. ``labels`` defaults to the
-    columns that are neither numeric nor the count (group names, wording).
+    cells such as means, SDs and confidence limits and statistics already
+    formatted as text, and the count itself is shown as the text ``"<k"``;
+    the index is kept. A boolean column ``suppressed`` says which rows were
+    masked. By default no column is a label (the groups are in the index):
+    name the columns that identify a group, such as ``labels=["region"]``,
+    to keep them; anything not named is treated as a statistic.
 
     Secondary suppression (``secondary=True``): when exactly one group is
     masked, its count and statistics could be recovered by subtraction from
@@ -75,8 +77,9 @@ def suppress_small_groups(
 
     >>> import pandas as pd
     >>> t = pd.DataFrame({"group": ["a", "b", "c"], "n": [12, 2, 30], "mean": [1.5, 2.0, 2.5]})
-    >>> suppress_small_groups(t, "n")["suppressed"].tolist()
-    [True, True, False]
+    >>> out = suppress_small_groups(t, "n", labels=["group"])
+    >>> out["suppressed"].tolist(), out["group"].tolist()
+    ([True, True, False], ['a', 'b', 'c'])
     """
     k = _check_k(k)
     if not isinstance(table, pd.DataFrame):
@@ -93,12 +96,8 @@ def suppress_small_groups(
         raise AnalysisInputError(f"count column '{count_column}' has negative counts")
     if "suppressed" in table.columns:
         raise AnalysisInputError("the table already has a 'suppressed' column")
-    if labels is None:
-        label_cols = [c for c in table.columns if c != count_column
-                      and not pd.api.types.is_numeric_dtype(table[c])
-                      and not pd.api.types.is_bool_dtype(table[c])]
-    else:
-        label_cols = list(labels)
+    label_cols = [] if labels is None else list(labels)
+    if label_cols:
         absent = [c for c in label_cols if c not in table.columns]
         if absent:
             raise AnalysisInputError(f"label column(s) not in the table: {', '.join(absent)}")
