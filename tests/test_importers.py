@@ -264,6 +264,18 @@ def test_qualtrics_export_needs_its_header_rows(tmp_path):
         import_export(path, "qualtrics", salt=SALT)
 
 
+def test_qualtrics_tab_separated_utf16_export(tmp_path, codebook):
+    """Qualtrics' TSV download is UTF-16 with tabs; it imports like the CSV."""
+    rows = list(csv.reader(io.StringIO(
+        (EXPORTS / "qualtrics_labels.csv").read_bytes().decode("utf-8-sig"), newline="")))
+    buf = io.StringIO()
+    csv.writer(buf, delimiter="\t", lineterminator="\r\n").writerows(rows)
+    path = tmp_path / "export.tsv"
+    path.write_bytes(buf.getvalue().encode("utf-16"))
+    result = import_export(path, "qualtrics", salt=SALT)
+    assert_matches(result.data, expected("qualtrics_labels"), codebook, keep_free_text=False)
+
+
 def test_repeated_response_id_is_an_error(tmp_path):
     rows = list(csv.reader(io.StringIO(
         (EXPORTS / "qualtrics_labels.csv").read_bytes().decode("utf-8-sig"), newline="")))

@@ -111,7 +111,7 @@ def _key(text: str) -> str:
     """Text reduced for matching: case, punctuation, spacing and a leading number ignored."""
     t = unicodedata.normalize("NFKC", str(text)).casefold()
     t = re.sub(r"^\s*(?:q\s*)?\d+\s*[.):]\s+", "", t)
-    t = re.sub(r"[^\w\s]|_", "", t)
+    t = re.sub(r"[^\w\s]", "", t.replace("_", " "))
     return " ".join(t.split())
 
 
@@ -461,32 +461,44 @@ def _anchor_lookup(rs: ResponseScale) -> dict[str, int]:
     return {_key(lab): v for v, lab in zip(rs.values, rs.labels, strict=True)}
 
 
+def _each_distinct(cells: list[str], rows: list[int], column: str, problems: _Problems,
+                   convert) -> list:
+    """``convert(cell) -> (value, (message, expected) | None)`` once per distinct cell."""
+    cache: dict[str, tuple] = {}
+    out = []
+    for cell, row in zip(cells, rows, strict=True):
+        if cell not in cache:
+            cache[cell] = convert(cell)
+        value, problem = cache[cell]
+        if problem is not None:
+            problems.add(column, problem[0], problem[1], row, cell.strip())
+        out.append(value)
+    return out
+
+
 def _convert_scale(cells: list[str], rows: list[int], column: str, rs: ResponseScale,
                    strict: bool, problems: _Problems) -> list[float]:
     anchors = _anchor_lookup(rs)
     expected = (f"a whole number from {rs.min} to {rs.max} or one of: "
                 + ", ".join(rs.labels))
-    out = []
-    for cell, row in zip(cells, rows, strict=True):
-        value = np.nan
-        if not _is_missing(cell):
-            number = _number(cell, integer=False)
-            if number is None:
-                if _key(cell) in anchors:
-                    value = float(anchors[_key(cell)])
-                else:
-                    problems.add(column, "not a number or an answer option", expected, row,
-                                 cell.strip())
-            elif number != round(number):
-                problems.add(column, "not a whole number", expected, row, cell.strip())
-            elif strict and int(number) not in rs.values:
-                problems.add(column, "answer code outside the response scale: the form's codes "
-                             "differ from the codebook's (export choice text, or set the "
-                             "codes to the codebook values)", expected, row, cell.strip())
-            else:
-                value = number
-        out.append(value)
-    return out
+
+    def convert(cell: str) -> tuple[float, tuple[str, str] | None]:
+        if _is_missing(cell):
+            return np.nan, None
+        number = _number(cell, integer=False)
+        if number is None:
+            if _key(cell) in anchors:
+                return float(anchors[_key(cell)]), None
+            return np.nan, ("not a number or an answer option", expected)
+        if number != round(number):
+            return np.nan, ("not a whole number", expected)
+        if strict and int(number) not in rs.values:
+            return np.nan, ("answer code outside the response scale: the form's codes differ "
+                            "from the codebook's (export choice text, or set the codes to the "
+                            "codebook values)", expected)
+        return number, None
+
+    return _each_distinct(cells, rows, column, problems, convert)
 
 
 # --- the import ------------------------------------------------------------------------------
@@ -805,21 +817,22 @@ def import_export(
 def _convert_category(cells: list[str], rows: list[int], column: str, var, source: str,
                       problems: _Problems, notes: list[str]) -> list[str | None]:
     expected = "one of: " + ", ".join(var.option_labels)
-    out: list[str | None] = []
-    used_codes = False
-    for cell, row in zip(cells, rows, strict=True):
+    used_codes = []
+
+    def convert(cell: str) -> tuple[str | None, tuple[str, str] | None]:
         if _is_missing(cell):
-            out.append(None)
-            continue
+            return None, None
         category = var.category_of(cell)
         if category is None and source == "qualtrics":
             code = _number(cell, integer=False)
             if code is not None and code == round(code) and 1 <= code <= len(var.categories):
-                category = var.categories[int(code) - 1]
-                used_codes = True
+                used_codes.append(code)
+                return var.categories[int(code) - 1], None
         if category is None:
-            problems.add(column, "not one of the answer options", expected, row, cell.strip())
-        out.append(category)
+            return None, ("not one of the answer options", expected)
+        return category, None
+
+    out = _each_distinct(cells, rows, column, problems, convert)
     if used_codes:
         codes = ", ".join(f"{k}={c}" for k, c in enumerate(var.categories, start=1))
         notes.append(f"note: '{column}' numeric codes read as the questionnaire's choice "
@@ -831,21 +844,18 @@ def _convert_category(cells: list[str], rows: list[int], column: str, var, sourc
 def _convert_number(cells: list[str], rows: list[int], column: str, integer: bool,
                     problems: _Problems) -> list[float]:
     expected = "a whole number" if integer else "a number"
-    out = []
-    for cell, row in zip(cells, rows, strict=True):
+
+    def convert(cell: str) -> tuple[float, tuple[str, str] | None]:
         if _is_missing(cell):
-            out.append(np.nan)
-            continue
+            return np.nan, None
         value = _number(cell, integer)
         if value is None:
-            problems.add(column, "not a number", expected, row, cell.strip())
-            out.append(np.nan)
-        elif integer and value != round(value):
-            problems.add(column, "not a whole number", expected, row, cell.strip())
-            out.append(np.nan)
-        else:
-            out.append(value)
-    return out
+            return np.nan, ("not a number", expected)
+        if integer and value != round(value):
+            return np.nan, ("not a whole number", expected)
+        return value, None
+
+    return _each_distinct(cells, rows, column, problems, convert)
 
 
 def write_import(result: ImportResult, out: str | Path,
