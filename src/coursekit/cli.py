@@ -128,6 +128,36 @@ def _cmd_import(args: argparse.Namespace) -> int:
     return _cmd_validate(argparse.Namespace(path=str(args.out), strict=False))
 
 
+# --- render -------------------------------------------------------------------------------
+
+def _cmd_render(args: argparse.Namespace) -> int:
+    import csv
+    import os
+
+    from . import render
+
+    secret = args.secret or os.environ.get(render.SECRET_ENV)
+    if args.which or args.list_students:
+        if args.roster is None:
+            raise CourseKitError("--which and --list-students need --roster")
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(["student_id", "label", "seed"])
+        writer.writerows(render.which_students(args.roster, secret, args.which))
+        return EXIT_OK
+    plan = render.plan_render(notebooks=args.notebooks, data=args.data, seed=args.seed,
+                              roster=args.roster, secret=secret, cohort=args.cohort,
+                              variant=args.variant, parameters=args.param or (),
+                              out=args.out, execute=not args.no_execute, timeout=args.timeout)
+    _say(f"rendering {len(plan.jobs)} notebook(s): {len(plan.notebooks)} x "
+         f"{len(plan.cohorts)} cohort(s) x {'/'.join(plan.variants)} into {plan.out}")
+    summary = render.run_render(plan, jobs=args.jobs, executor=args.executor,
+                                scheduler=args.scheduler, resume=args.resume,
+                                reporter=render.ConsoleReporter())
+    _say(render.format_summary(summary))
+    _say(f"open {summary.index} (file://{summary.index})")
+    return EXIT_FAILED if summary.failed else EXIT_OK
+
+
 # --- parser -------------------------------------------------------------------------------
 
 def build_parser() -> argparse.ArgumentParser:
@@ -200,6 +230,58 @@ def build_parser() -> argparse.ArgumentParser:
                    help="leave items and required variables that the export lacks empty "
                         "instead of failing")
     p.set_defaults(func=_cmd_import)
+
+    p = sub.add_parser("render", help="execute the course notebooks and build the offline site",
+                       description="Execute the course notebooks for a cohort (bundled data, "
+                                   "a seed, a survey file) or every student of a roster, as "
+                                   "student and/or instructor variant, in parallel, into "
+                                   "executed notebooks and an offline HTML site with an index. "
+                                   "Exit 0 when all succeed, 1 when a notebook failed (a "
+                                   "report names notebook, cohort, cell and error), 2 on bad "
+                                   "input (before any kernel starts).")
+    source = p.add_mutually_exclusive_group()
+    source.add_argument("--data", metavar="PATH", help="a survey CSV for every notebook "
+                                                       "(checked first)")
+    source.add_argument("--seed", type=_whole(0, 2**31 - 1), default=None,
+                        help="simulate one cohort with this seed")
+    source.add_argument("--roster", metavar="CSV",
+                        help="a class list with a student_id column: each student gets personal "
+                             "data and a pseudonymous folder (needs the course secret)")
+    p.add_argument("--secret", metavar="SECRET",
+                   help="course secret for --roster (at least 16 characters); better set "
+                        "COURSEKIT_SECRET, which stays out of the shell history. Never printed "
+                        "or written")
+    p.add_argument("--cohort", metavar="LABEL",
+                   help="folder name and title label of the cohort (default: bundled, seed-S "
+                        "or data-NAME)")
+    p.add_argument("--variant", choices=("student", "instructor", "both"), default="instructor",
+                   help="student (solutions replaced by placeholders), instructor (default) "
+                        "or both")
+    p.add_argument("--notebooks", metavar="GLOB",
+                   help="notebooks to render (default: notebooks/[0-9][0-9]_*.ipynb)")
+    p.add_argument("-p", "--param", nargs=2, action="append", metavar=("NAME", "VALUE"),
+                   help="another notebook parameter, typed: JSON numbers, true/false/null; "
+                        "anything else stays text (007 stays '007')")
+    p.add_argument("--jobs", type=_whole(1, 512), default=None,
+                   help="notebooks run at once (default: the number of CPU cores)")
+    p.add_argument("--out", default="build", metavar="DIR",
+                   help="site folder (default build/)")
+    p.add_argument("--resume", action="store_true",
+                   help="skip notebooks whose inputs are unchanged since they were rendered")
+    p.add_argument("--timeout", type=_whole(1), default=600, metavar="SECONDS",
+                   help="longest a cell may run (default 600)")
+    p.add_argument("--no-execute", action="store_true",
+                   help="write parameterized copies without running them (for learners)")
+    p.add_argument("--executor", choices=("process", "dask"), default="process",
+                   help="process pool on this machine (default) or a Dask cluster")
+    p.add_argument("--scheduler", metavar="ADDRESS",
+                   help="Dask scheduler address for --executor dask (tcp://host:8786)")
+    p.add_argument("--which", action="append", metavar="ID",
+                   help="print the label and seed of this student of --roster (repeatable); "
+                        "renders nothing")
+    p.add_argument("--list-students", action="store_true",
+                   help="print every roster student's label and seed as CSV; renders nothing")
+    p.set_defaults(func=_cmd_render)
 
     return parser
 
