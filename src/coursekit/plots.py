@@ -26,6 +26,8 @@ import plotly.io as pio
 
 if TYPE_CHECKING:
     from .codebook import Codebook, Item, ResponseScale, Scale
+    from .factors import ParallelAnalysis
+    from .stats import GroupComparison, Moderation
 
 #: Okabe & Ito (2008) colour-blind-safe palette.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442",
@@ -266,3 +268,191 @@ def correlation_heatmap(corr: pd.DataFrame, codebook: Codebook, title: str) -> g
             f"{strongest[0]} and {strongest[1]} (r = {pairs[strongest]:.2f}); most negative: "
             f"{most_neg[0]} and {most_neg[1]} (r = {pairs[most_neg]:.2f}).")
     return with_caption(fig, text)
+
+
+def group_means(comparison: GroupComparison, codebook: Codebook, title: str) -> go.Figure:
+    """Each group's mean with its confidence interval; suppressed groups are named, not drawn."""
+    table = comparison.groups
+    shown = table[~table["suppressed"].astype(bool)]
+    labels = [str(g) for g in shown.index]
+    mean = shown["mean"].astype(float).round(3)
+    fig = go.Figure(go.Scatter(
+        x=labels, y=mean.tolist(), mode="markers",
+        marker={"size": 12, "color": PALETTE[0]},
+        error_y={"type": "data", "symmetric": False,
+                 "array": (shown["ci_high"].astype(float) - mean).round(3).tolist(),
+                 "arrayminus": (mean - shown["ci_low"].astype(float)).round(3).tolist()},
+        customdata=shown["n"].astype(int).tolist(),
+        hovertemplate="%{x}: mean %{y:.2f} (n = %{customdata})<extra></extra>",
+    ))
+    themed(fig, title=title)
+    rs = codebook.scale(comparison.score).response_scale
+    fig.update_layout(xaxis_title=codebook.label(comparison.group),
+                      yaxis_title=f"mean {codebook.label(comparison.score)} ({rs.min}-{rs.max})")
+    parts = [f"{g} {m:.2f} [{lo:.2f}, {hi:.2f}]" for g, m, lo, hi in
+             zip(labels, mean, shown["ci_low"], shown["ci_high"], strict=True)]
+    text = (f"Mean {codebook.label(comparison.score)} by {codebook.label(comparison.group)} "
+            f"with 95% intervals: {'; '.join(parts)}. {comparison}.")
+    hidden = [str(g) for g in table.index[table["suppressed"].astype(bool)]]
+    if hidden:
+        text += f" Suppressed (fewer than {comparison.min_group_size}): {', '.join(hidden)}."
+    return with_caption(fig, text)
+
+
+def scree(pa: ParallelAnalysis, title: str) -> go.Figure:
+    """Observed eigenvalues against those of random data (parallel analysis)."""
+    ev = pa.eigenvalues
+    x = [int(i) for i in ev.index]
+    fig = go.Figure([
+        go.Scatter(x=x, y=ev["observed"].round(3).tolist(), mode="lines+markers",
+                   name="your data", line={"color": PALETTE[0]}),
+        go.Scatter(x=x, y=ev["simulated_quantile"].round(3).tolist(), mode="lines",
+                   name=f"random data ({100 * pa.quantile:g}th percentile)",
+                   line={"color": PALETTE[3], "dash": "dash"}),
+    ])
+    themed(fig, title=title)
+    fig.update_layout(xaxis_title="factor", yaxis_title="eigenvalue",
+                      legend={"x": 0.98, "xanchor": "right", "y": 0.98})
+    return with_caption(fig, (
+        f"Eigenvalues of the item correlations (n = {pa.n}) and of random data of the same size. "
+        f"The first {pa.n_factors} observed eigenvalues lie above the random ones: "
+        f"{pa.n_factors} factors suggested."))
+
+
+def loadings_heatmap(loadings: pd.DataFrame, codebook: Codebook, title: str,
+                     cutoff: float = 0.3) -> go.Figure:
+    """Items x factors loadings, items in codebook order; small loadings shown faint."""
+    values = loadings.round(2)
+    text = [[f"{v:.2f}" if abs(v) >= cutoff else "" for v in row] for row in values.to_numpy()]
+    fig = go.Figure(go.Heatmap(
+        z=values.to_numpy().tolist(), x=list(values.columns), y=list(values.index),
+        zmin=-1, zmax=1, colorscale="RdBu_r", text=text, texttemplate="%{text}",
+        hovertemplate="%{y} on %{x}: %{z:.2f}<extra></extra>", colorbar={"title": "loading"},
+    ))
+    themed(fig, title=title, height=max(420, 16 * len(values) + 160))
+    fig.update_layout(yaxis={"autorange": "reversed", "tickfont": {"size": 10}})
+    best = loadings.abs().idxmax(axis=1)
+    per_factor = best.groupby(best).apply(lambda s: ", ".join(s.index)).to_dict()
+    parts = [f"{f}: {per_factor.get(f, 'none')}" for f in loadings.columns]
+    return with_caption(fig, f"Factor loadings of {len(loadings)} items on "
+                             f"{loadings.shape[1]} factors. Items loading highest on each factor: "
+                             + "; ".join(parts) + ".")
+
+
+def coefficients(table: pd.DataFrame, codebook: Codebook, title: str) -> go.Figure:
+    """Standardized coefficients (beta) of a regression as horizontal bars, intercept left out."""
+    rows = table[table["term"] != "Intercept"].copy()
+    rows["label"] = [codebook.label(t) if ":" not in t else t.replace(":", " x ")
+                     for t in rows["term"]]
+    beta = rows["beta"].astype(float).round(3)
+    colours = [PALETTE[3] if b < 0 else PALETTE[0] for b in beta]
+    fig = go.Figure(go.Bar(
+        x=beta.tolist(), y=rows["label"].tolist(), orientation="h", marker_color=colours,
+        customdata=rows["p"].round(4).tolist(),
+        hovertemplate="%{y}: beta %{x:.2f}, p = %{customdata}<extra></extra>",
+    ))
+    themed(fig, title=title, height=max(320, 40 * len(rows) + 140))
+    fig.update_layout(xaxis_title="standardized coefficient (beta)",
+                      yaxis={"autorange": "reversed"})
+    parts = [f"{lab} {b:+.2f}{' (p < .05)' if p < 0.05 else ''}"
+             for lab, b, p in zip(rows["label"], beta, rows["p"], strict=True)]
+    return with_caption(fig, "Standardized coefficients: " + "; ".join(parts) + ".")
+
+
+def simple_slopes(moderation: Moderation, data: pd.DataFrame, codebook: Codebook,
+                  title: str) -> go.Figure:
+    """Predicted outcome against ``x`` at low, mean and high moderator values."""
+    used = data[[moderation.y, moderation.x, moderation.moderator]].dropna()
+    coef = moderation.model.table.set_index("term")["b"]
+    x_mean = used[moderation.x].mean()
+    m_mean = used[moderation.moderator].mean() if moderation.centered else 0.0
+    x_lo, x_hi = used[moderation.x].quantile([0.05, 0.95])
+    xs = np.linspace(x_lo, x_hi, 2)
+    xc = xs - (x_mean if moderation.centered else 0.0)
+    inter = f"{moderation.x}:{moderation.moderator}"
+    fig = go.Figure()
+    parts = []
+    for k, row in enumerate(moderation.simple_slopes.itertuples()):
+        mc = row.moderator_value - m_mean
+        y = (coef["Intercept"] + coef[moderation.x] * xc + coef[moderation.moderator] * mc
+             + coef[inter] * xc * mc)
+        name = {-1.0: "low (-1 SD)", 0.0: "mean", 1.0: "high (+1 SD)"}.get(
+            row.sd_from_mean, f"{row.sd_from_mean:+g} SD")
+        fig.add_trace(go.Scatter(x=np.round(xs, 3).tolist(), y=np.round(y, 3).tolist(),
+                                 mode="lines", name=f"{moderation.moderator} {name}",
+                                 line={"color": PALETTE[k % len(PALETTE)], "width": 3}))
+        parts.append(f"{name}: slope {row.slope:.2f} [{row.ci_low:.2f}, {row.ci_high:.2f}]")
+    themed(fig, title=title)
+    fig.update_layout(xaxis_title=codebook.label(moderation.x),
+                      yaxis_title=f"predicted {codebook.label(moderation.y)}")
+    return with_caption(fig, f"Slope of {codebook.label(moderation.x)} on "
+                             f"{codebook.label(moderation.y)} at {moderation.moderator} "
+                             + "; ".join(parts) + ".")
+
+
+def message_figure(title: str, message: str) -> go.Figure:
+    """An empty figure that says why nothing is drawn (the message is also its caption)."""
+    fig = themed(go.Figure(go.Scatter(x=[], y=[])), title=title, height=300)
+    fig.update_layout(xaxis={"visible": False}, yaxis={"visible": False},
+                      annotations=[{"text": message, "showarrow": False, "x": 0.5, "y": 0.5,
+                                    "xref": "paper", "yref": "paper", "font": {"size": 14}}])
+    return with_caption(fig, message)
+
+
+def what_if_figure(predictions: dict, bands: dict[str, tuple[float, float, float]],
+                   codebook: Codebook, profile: dict[str, float], title: str) -> go.Figure:
+    """Predicted outcomes (with 95% prediction intervals) against the cohort's middle half."""
+    from plotly.subplots import make_subplots
+
+    names = list(predictions)
+    fig = make_subplots(rows=len(names), cols=1, vertical_spacing=0.25,
+                        subplot_titles=[codebook.label(n) for n in names])
+    parts = []
+    for row, name in enumerate(names, start=1):
+        p = predictions[name]
+        q1, med, q3 = bands[name]
+        rs = codebook.scale(name).response_scale
+        fig.add_trace(go.Bar(x=[round(q3 - q1, 3)], base=[round(q1, 3)], y=["cohort"],
+                             orientation="h", marker_color="#d9d9d9", name="middle half",
+                             hovertemplate="cohort middle half %{base:.2f}-%{x:.2f}"
+                                           "<extra></extra>"), row, 1)
+        fig.add_trace(go.Scatter(
+            x=[round(p.fit, 3)], y=["profile"], mode="markers",
+            marker={"size": 14, "color": PALETTE[0]}, name="prediction",
+            error_x={"type": "data", "symmetric": False, "array": [round(p.high - p.fit, 3)],
+                     "arrayminus": [round(p.fit - p.low, 3)]},
+            hovertemplate="predicted %{x:.2f}<extra></extra>"), row, 1)
+        fig.update_xaxes(range=[rs.min, rs.max], row=row, col=1)
+        parts.append(f"{codebook.label(name)} {p.fit:.2f} (95% prediction interval "
+                     f"{p.low:.2f} to {p.high:.2f}; cohort median {med:.2f})")
+    themed(fig, title=title, height=380)
+    fig.update_layout(showlegend=False, bargap=0.5)
+    described = ", ".join(f"{codebook.label(k)} {v:g}" for k, v in profile.items())
+    return with_caption(fig, f"For a profile with {described}: predicted " + "; ".join(parts)
+                        + ".")
+
+
+def hypothesis_forest(table: pd.DataFrame, title: str) -> go.Figure:
+    """Estimates with 95% intervals of the hypotheses that have one (see coursekit.report)."""
+    rows = table.dropna(subset=["ci_low", "ci_high"])
+    labels = [f"{h}: {c}" for h, c in zip(rows.index, rows["claim"], strict=True)]
+    colours = [PALETTE[2] if s else PALETTE[3] for s in rows["supported"]]
+    est = rows["estimate"].astype(float)
+    fig = go.Figure(go.Scatter(
+        x=est.tolist(), y=labels, mode="markers", marker={"size": 11, "color": colours},
+        error_x={"type": "data", "symmetric": False,
+                 "array": (rows["ci_high"] - est).round(3).tolist(),
+                 "arrayminus": (est - rows["ci_low"]).round(3).tolist()},
+        hovertemplate="%{y}: %{x:.2f}<extra></extra>",
+    ))
+    themed(fig, title=title, height=max(320, 45 * len(rows) + 140))
+    fig.update_layout(xaxis_title="estimate (r or Hedges g) with 95% interval",
+                      yaxis={"autorange": "reversed"},
+                      shapes=[{"type": "line", "x0": 0, "x1": 0, "y0": 0, "y1": 1,
+                               "yref": "paper", "line": {"color": "#888", "dash": "dot"}}])
+    n_sup = int(table["supported"].sum())
+    parts = [f"{h} {e:+.2f} [{lo:+.2f}, {hi:+.2f}]{' supported' if s else ' not supported'}"
+             for h, e, lo, hi, s in zip(rows.index, est, rows["ci_low"], rows["ci_high"],
+                                        rows["supported"], strict=True)]
+    return with_caption(fig, f"{n_sup} of {len(table)} hypotheses supported. " + "; ".join(parts)
+                        + ".")
