@@ -30,7 +30,7 @@ class PrivacyError(CourseKitError):
 
 
 class RenderError(CourseKitError):
-    """A render cannot start: unknown notebooks or parameters, a bad roster, an unusable output folder.
+    """A render cannot start: unknown notebooks or parameters, a bad roster, an unusable --out.
 
     Raised before any kernel starts, so nothing has been written.
     """
