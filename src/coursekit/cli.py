@@ -267,7 +267,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default="build", metavar="DIR",
                    help="site folder (default build/)")
     p.add_argument("--resume", action="store_true",
-                   help="skip notebooks whose inputs are unchanged since they were rendered")
+                   help="skip notebooks whose inputs (notebook, parameters, data, coursekit "
+                        "version) are unchanged since they were rendered (see manifest.json)")
     p.add_argument("--timeout", type=_whole(1), default=600, metavar="SECONDS",
                    help="longest a cell may run (default 600)")
     p.add_argument("--no-execute", action="store_true",
