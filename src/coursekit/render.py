@@ -41,8 +41,9 @@ its page (:mod:`coursekit.htmlexport`) in the worker. Only the parent process
 writes files, each to a temporary name renamed into place, followed by the
 manifest (``manifest.json``), so an interrupted run leaves whole files only.
 ``resume`` skips jobs whose fingerprint (notebook after the variant change,
-parameters, data file bytes, coursekit version and source) is in the manifest
-with its outputs present.
+parameters, data file bytes, coursekit version) is in the manifest with its
+outputs present. It trusts the version: after changing coursekit itself
+without a new version, render without ``resume``.
 
 A failed notebook's good output from an earlier run is kept; the failed run is
 written beside it as ``NAME.failed.ipynb`` and ``NAME.failed.html`` (the
@@ -104,6 +105,7 @@ ROSTER_ID_COLUMN = "student_id"
 DEFAULT_NOTEBOOKS = "notebooks/[0-9][0-9]_*.ipynb"
 DEFAULT_TIMEOUT = 600
 KERNEL_START_ATTEMPTS = 3
+DASK_CONNECT_TIMEOUT = 10
 MANIFEST = "manifest.json"
 LOCK = ".render.lock"
 #: Bump when the outputs change for the same inputs: a resumed render then redoes everything.
@@ -419,22 +421,12 @@ class RenderPlan:
     jobs: tuple[Job, ...]
 
 
-@lru_cache(maxsize=1)
-def _package_digest() -> str:
-    """Digest of coursekit's own source: outputs depend on it as much as on the version."""
-    h = hashlib.sha256(__version__.encode())
-    for path in sorted(Path(__file__).resolve().parent.rglob("*.py")):
-        h.update(path.name.encode())
-        h.update(path.read_bytes())
-    return h.hexdigest()
-
-
 def _fingerprint(source: str, parameters: Mapping[str, Any], cohort: Cohort,
                  variant: str, execute: bool) -> str:
     h = hashlib.sha256()
     for part in (source, json.dumps(parameters, sort_keys=True, default=str),
                  cohort.data_digest or "-", variant, str(execute), str(OUTPUT_FORMAT),
-                 _package_digest()):
+                 __version__):
         h.update(part.encode("utf-8"))
         h.update(b"\0")
     return h.hexdigest()
@@ -608,11 +600,17 @@ def _code_line(traceback: Sequence[str]) -> str:
 
 
 def _source_cell_number(nb: Any, index: int) -> int:
-    """1-based number of executed cell ``index`` in the notebook as written (no injected cells)."""
-    skipped = sum(1 for cell in nb.cells[:index]
-                  if {"injected-parameters", "papermill-error-cell-tag"}
-                  & set(cell.get("metadata", {}).get("tags", [])))
-    return index - skipped + 1
+    """1-based number, in the notebook as written, of the cell papermill reports as ``index``.
+
+    ``index`` counts the executed notebook's cells (the injected parameters cell
+    included) before papermill added its error-marker cells to ``nb``.
+    """
+    from papermill.execute import ERROR_MARKER_TAG
+
+    cells = [c for c in nb.cells if ERROR_MARKER_TAG not in c.get("metadata", {}).get("tags", [])]
+    injected = sum(1 for c in cells[:index]
+                   if "injected-parameters" in c.get("metadata", {}).get("tags", []))
+    return index - injected + 1
 
 
 def _is_start_failure(exc: BaseException) -> bool:
@@ -982,7 +980,7 @@ def _run_dask(todo: Sequence[Job], scheduler: str | None) -> Iterator[tuple[Job,
     if not scheduler:
         raise RenderError("--executor dask needs --scheduler ADDRESS (tcp://host:8786)")
     try:
-        client = Client(scheduler, timeout=10)
+        client = Client(scheduler, timeout=DASK_CONNECT_TIMEOUT)
     except (OSError, TimeoutError) as exc:
         raise RenderError(f"cannot reach the Dask scheduler at {scheduler} ({exc})") from None
     try:
