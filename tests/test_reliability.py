@@ -263,6 +263,22 @@ def test_omega_equals_scikit_learns_ml_factor_analysis(seed, codebook):
     assert omega(items).total == pytest.approx(expect, abs=1e-4)
 
 
+@pytest.mark.parametrize("scale", ["validation", "authenticity", "self_esteem"])
+def test_omega_loadings_equal_statsmodels_ml_factor(scale, codebook):
+    from statsmodels.multivariate.factor import Factor
+
+    items = keyed_items(cohort(5), scale, codebook)
+    c = items.cov()
+    r = c / np.sqrt(np.outer(np.diag(c), np.diag(c)))
+    ref = Factor(corr=r.to_numpy(), n_factor=1, method="ml", nobs=len(items)).fit(rng=0)
+    lam = np.abs(ref.loadings[:, 0])
+    w = omega(items)
+    assert w.loadings.to_numpy() == pytest.approx(lam, abs=2e-6)
+    assert w.total == pytest.approx(lam.sum() ** 2 / (lam.sum() ** 2 + (1 - lam**2).sum()),
+                                    abs=2e-6)
+    assert w.uniquenesses.to_numpy() == pytest.approx(1 - lam**2, abs=4e-6)
+
+
 def test_omega_needs_three_items():
     with pytest.raises(AnalysisInputError, match="at least 3"):
         omega(pd.DataFrame({"a": [1, 2, 3, 4.0], "b": [2, 1, 3, 5.0]}))
@@ -300,6 +316,16 @@ def test_reliability_table_selects_scales_and_kinds(codebook):
         reliability_table(cohort(1), codebook, scales=["nope"])
 
 
+def test_reliability_table_names_the_scale_and_items_in_errors(codebook):
+    df = cohort(1).copy()
+    df.loc[:, "cmp2"] = np.where(df["cmp1"].notna(), np.nan, df["cmp2"])
+    with pytest.raises(AnalysisInputError, match="'cmp1' and 'cmp2' are answered together by 0"):
+        reliability_table(df, codebook, scales=["compulsive"])
+    df = cohort(1).assign(wel3=2.0)
+    with pytest.raises(AnalysisInputError, match="scale 'wellbeing'.*'wel3' \\(always 2\\)"):
+        reliability_table(df, codebook)
+
+
 def test_reliability_table_refuses_uncleaned_data(codebook):
     raw = simulate_survey(300, seed=2)
     with pytest.raises(AnalysisInputError, match="clean_survey"):
@@ -319,7 +345,7 @@ GOOD = {"a": [1, 2, 3, 4.0], "b": [2, 1, 4, 3.0], "c": [1, 3, 3, 4.0]}
     (pd.DataFrame({"a": [1.0, 2], "b": [2.0, 1]}), "2 respondent"),
     (pd.DataFrame({"a": [1.0, 2, np.inf], "b": [2.0, 1, 3]}), "infinite"),
     (pd.DataFrame({"a": [1.0, 2, 3, np.nan, np.nan], "b": [np.nan, np.nan, 3, 4, 1]}),
-     "answered together by 1"),
+     "'a' and 'b' are answered together by 1"),
     (pd.DataFrame(), "0 column"),
 ])
 @pytest.mark.parametrize("func", [cronbach_alpha, item_covariance])

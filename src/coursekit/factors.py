@@ -30,7 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ._items import item_matrix, pairwise_corr
+from ._items import item_matrix, pairwise_corr, single_thread_blas
 from .errors import AnalysisInputError
 
 __all__ = [
@@ -115,14 +115,17 @@ def _null_correlations(rng: np.random.Generator, n: int, k: int, n_iter: int) ->
     L_ii^2 ~ chi2(n - 1 - i), L_ij ~ N(0, 1) below the diagonal), which costs
     O(k^3) per sample instead of O(n k^2) for simulating the data.
     """
-    lower = np.tril(rng.standard_normal((n_iter, k, k)), -1)
-    diag = np.sqrt(rng.chisquare(n - 1 - np.arange(k), size=(n_iter, k)))
-    lower[:, np.arange(k), np.arange(k)] = diag
+    rows, cols = np.tril_indices(k, -1)
+    lower = np.zeros((n_iter, k, k))
+    lower[:, rows, cols] = rng.standard_normal((n_iter, len(rows)))
+    lower[:, np.arange(k), np.arange(k)] = np.sqrt(
+        rng.chisquare(n - 1 - np.arange(k), size=(n_iter, k)))
     w = lower @ lower.transpose(0, 2, 1)
     sd = np.sqrt(np.diagonal(w, axis1=1, axis2=2))
     return w / (sd[:, :, None] * sd[:, None, :])
 
 
+@single_thread_blas()
 def parallel_analysis(
     items: pd.DataFrame,
     n_iter: int = 100,
@@ -271,6 +274,7 @@ def _rotate(a: np.ndarray, rotation: str) -> np.ndarray:
     return rotate_factors(a, "oblimin", 0, "oblique", max_tries=1000)[0]
 
 
+@single_thread_blas()
 def efa(
     items: pd.DataFrame,
     n_factors: int,

@@ -97,15 +97,20 @@ def correlations(
     if method == "pearson" or not np.isnan(x).any():
         if method == "spearman":
             x = sps.rankdata(x, axis=0)
-        r, pair_n = pairwise_corr(x, names)
+        r, pair_n = pairwise_corr(x, names, min_pair=4)
         r, n = r[iu, ju], pair_n[iu, ju]
     else:
         r = np.empty(len(iu))
         n = np.empty(len(iu))
         for p, (i, j) in enumerate(zip(iu, ju, strict=True)):
             both = ~np.isnan(x[:, i]) & ~np.isnan(x[:, j])
-            a, b = sps.rankdata(x[both, i]), sps.rankdata(x[both, j])
             n[p] = both.sum()
+            if n[p] < 4:
+                raise AnalysisInputError(
+                    f"correlations: '{names[i]}' and '{names[j]}' are given together by "
+                    f"{int(n[p])} respondent(s); at least 4 are needed"
+                )
+            a, b = sps.rankdata(x[both, i]), sps.rankdata(x[both, j])
             if a.min() == a.max() or b.min() == b.max():
                 raise AnalysisInputError(
                     f"correlations: '{names[i]}' or '{names[j]}' does not vary on the rows "
