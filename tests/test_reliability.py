@@ -23,6 +23,7 @@ from coursekit.reliability import (
     item_covariance,
     omega,
     reliability_table,
+    spearman_brown,
 )
 from coursekit.scoring import keyed_items, reverse_key
 from coursekit.simulate import simulate_survey
@@ -174,6 +175,26 @@ def test_alpha_from_cov_refuses_bad_matrices(bad, match):
 def test_alpha_from_cov_refuses_bad_n():
     with pytest.raises(AnalysisInputError, match="n must be"):
         alpha_from_cov(np.eye(2) + 0.5, 2)
+
+
+# ------------------------------------------------------------------ Spearman-Brown
+
+def test_spearman_brown_projects_alpha_of_parallel_items():
+    # Standardized alpha of k parallel items is Spearman-Brown of their average r.
+    data = exact_one_factor([0.6] * 6, seed=1)
+    a6 = cronbach_alpha(data).standardized
+    r = cronbach_alpha(data).average_r
+    assert spearman_brown(r, 6) == pytest.approx(a6, abs=1e-12)
+    a3 = cronbach_alpha(data.iloc[:, :3]).standardized
+    assert spearman_brown(a6, 0.5) == pytest.approx(a3, abs=1e-4)
+    assert spearman_brown(a6, 1) == pytest.approx(a6)
+
+
+@pytest.mark.parametrize("rho, f, match", [(1.2, 2, "<= 1"), (np.nan, 2, "finite"),
+                                           (0.5, 0, "positive"), (-0.5, 4, "undefined")])
+def test_spearman_brown_refuses_bad_input(rho, f, match):
+    with pytest.raises(AnalysisInputError, match=match):
+        spearman_brown(rho, f)
 
 
 # ------------------------------------------------------------------ item analysis

@@ -49,6 +49,7 @@ __all__ = [
     "item_covariance",
     "omega",
     "reliability_table",
+    "spearman_brown",
 ]
 
 
@@ -231,6 +232,32 @@ def alpha_from_cov(cov: pd.DataFrame | np.ndarray, n: int, *, ci: float = 0.95) 
     if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 3:
         raise AnalysisInputError(f"n must be a whole number of at least 3, got {n!r}")
     return _alpha(c, int(n), ci)
+
+
+def spearman_brown(reliability: float, length_factor: float) -> float:
+    """Reliability of a test made ``length_factor`` times as long (Spearman 1910; Brown 1910).
+
+    ``rho_new = f * rho / (1 + (f - 1) * rho)`` for parallel items: ``f = 2``
+    doubles the scale, ``f = 4 / 6`` keeps 4 of its 6 items. Applied to
+    alpha it projects what adding or removing comparable items would do.
+
+    >>> round(spearman_brown(0.7, 2), 4)
+    0.8235
+    >>> round(spearman_brown(0.8, 0.5), 4)
+    0.6667
+    """
+    rho, f = float(reliability), float(length_factor)
+    if not np.isfinite(rho) or rho > 1:
+        raise AnalysisInputError(f"reliability must be a finite number <= 1, got {reliability!r}")
+    if not np.isfinite(f) or f <= 0:
+        raise AnalysisInputError(f"length_factor must be a positive number, got {length_factor!r}")
+    denom = 1 + (f - 1) * rho
+    if not denom > 0:
+        raise AnalysisInputError(
+            f"the Spearman-Brown projection of reliability {rho:.3f} by a factor {f:g} is "
+            "undefined (negative reliability)"
+        )
+    return f * rho / denom
 
 
 def cronbach_alpha(items: pd.DataFrame, *, ci: float = 0.95) -> Alpha:
