@@ -107,8 +107,9 @@ def show(fig: go.Figure, caption: str | None = None) -> None:
 # --- figure builders ----------------------------------------------------------------------
 # Each returns a themed go.Figure with a caption (its text alternative) in layout.meta.
 
-def _pct(x: float) -> str:
-    return f"{100 * x:.1f} %"
+def _num(x: float) -> str:
+    """A number for a caption: thousands separated, at most three significant decimals."""
+    return f"{x:,.0f}" if abs(x) >= 1000 or float(x).is_integer() else f"{x:.3g}"
 
 
 def answer_counts(values: pd.Series, response_scale: ResponseScale) -> pd.Series:
@@ -173,9 +174,9 @@ def histogram(values: pd.Series, *, title: str, x_title: str, caption: str | Non
                       yaxis_title="respondents", bargap=0.05)
     if caption is None:
         q = clean.quantile([0.25, 0.5, 0.75])
-        caption = (f"Distribution of {x_title} (n = {len(clean)}): median {q[0.5]:,.4g}, "
-                   f"middle half from {q[0.25]:,.4g} to {q[0.75]:,.4g}, "
-                   f"maximum {clean.max():,.4g}.")
+        caption = (f"Distribution of {x_title} (n = {len(clean)}): median {_num(q[0.5])}, "
+                   f"middle half from {_num(q[0.25])} to {_num(q[0.75])}, "
+                   f"maximum {_num(clean.max())}.")
     return with_caption(fig, caption)
 
 

@@ -1,0 +1,118 @@
+import json
+
+import pytest
+
+from coursekit.course import start
+from coursekit.plots import PLOTLY_MIME, WIDGET_MIME, caption_of
+from coursekit.reliability import cronbach_alpha
+from coursekit.scoring import keyed_items
+from coursekit.widgets import LIVE_NOTE, AlphaExplorer, ItemExplorer
+
+
+@pytest.fixture(scope="module")
+def course():
+    return start(seed=21, n_respondents=400)
+
+
+def test_display_bundle_carries_widget_figure_and_caption(course):
+    e = ItemExplorer(course.raw, course.codebook)
+    bundle = e._repr_mimebundle_()
+    assert WIDGET_MIME in bundle and PLOTLY_MIME in bundle
+    assert LIVE_NOTE in bundle["text/plain"]
+    json.dumps(bundle[PLOTLY_MIME])  # plain JSON
+
+
+def test_item_explorer_shows_the_counts_of_the_chosen_item(course):
+    e = ItemExplorer(course.raw, course.codebook)
+    e.set(item="ses3")
+    counts = course.raw["ses3"].value_counts()
+    assert list(e.figure.data[0].y) == [int(counts.get(float(v), 0)) for v in (1, 2, 3, 4)]
+    assert "ses3" in e.figure.layout.title.text
+    assert "ses3" in e.status.value
+
+
+def test_views_are_cached_not_recomputed(course, monkeypatch):
+    e = ItemExplorer(course.raw, course.codebook)
+    calls = []
+    original = e._view
+    monkeypatch.setattr(e, "_view", lambda key: calls.append(key) or original(key))
+    e.set(item="val2")
+    e.set(item="val1")
+    e.set(item="val2")
+    assert calls == [("val2",)]  # val1 was the starting view, val2 computed once
+
+
+def test_alpha_explorer_matches_reference_alpha(course):
+    e = AlphaExplorer(course.data, course.codebook)
+    e.set(scale="validation", drop=("val4",))
+    kept = keyed_items(course.data, "validation", course.codebook).drop(columns="val4")
+    expected = cronbach_alpha(kept).raw
+    line = e.figure.data[1].y
+    assert line[0] == pytest.approx(expected, abs=1e-4)
+    assert "val4" not in list(e.figure.data[0].x)
+
+
+def test_alpha_explorer_slider_moves_projection(course):
+    e = AlphaExplorer(course.data, course.codebook)
+    before = e.figure.data[3].y[0]
+    e.set(length=15)
+    after = e.figure.data[3].y[0]
+    assert after > before
+    assert "15 items" in caption_of(e.current_figure())
+
+
+def test_alpha_explorer_scale_switch_resets_drops(course):
+    e = AlphaExplorer(course.data, course.codebook)
+    e.set(drop=("val1",))
+    e.set(scale="self_esteem")
+    names = e.control_names()
+    assert names["drop"].value == ()
+    assert list(names["drop"].options) == list(course.codebook.scale("self_esteem").item_ids)
+    assert names["length"].value == 10
+    assert "Self-esteem" in e.figure.layout.title.text
+
+
+def test_alpha_explorer_too_few_items(course):
+    e = AlphaExplorer(course.data, course.codebook)
+    e.set(drop=("val1", "val2", "val3", "val4", "val5"))
+    assert "not defined" in caption_of(e.current_figure())
+
+
+def test_group_explorer_matches_compare_groups(course):
+    from coursekit.stats import compare_groups
+    from coursekit.widgets import GroupExplorer
+
+    e = GroupExplorer(course.frame, course.codebook, min_group_size=5)
+    e.set(score="influence", group="creator_status")
+    ref = compare_groups(course.frame, "influence", "creator_status",
+                         order=["viewer", "occasional", "regular"])
+    assert list(e.figure.data[0].x) == ["viewer", "occasional", "regular"]
+    assert list(e.figure.data[0].y) == pytest.approx(ref.groups["mean"].round(3).tolist())
+    assert f"eta squared = {ref.effect_size:.3f}" in caption_of(e.current_figure())
+
+
+def test_group_explorer_suppresses_small_groups():
+    from coursekit.widgets import GroupExplorer
+
+    small = start(seed=3, n_respondents=60)
+    e = GroupExplorer(small.frame, small.codebook, min_group_size=10)
+    e.set(score="comparison", group="gender")
+    drawn = set(e.figure.data[0].x) if e.figure.data and e.figure.data[0].x else set()
+    counts = small.frame["gender"].value_counts()
+    assert not drawn & set(counts[counts < 10].index)
+    assert "Suppressed" in caption_of(e.current_figure()) or "No comparison" in caption_of(
+        e.current_figure())
+
+
+def test_what_if_explorer_prediction_matches_model(course):
+    from coursekit.prediction import fit_predictor
+    from coursekit.widgets import WhatIfExplorer
+
+    e = WhatIfExplorer(course.frame, course.codebook)
+    before = e.figure.data[1].x[0]
+    e.set(validation=5.0, compulsive=5.0)
+    after = e.figure.data[1].x[0]
+    profile = {n: c.value for n, c in e.control_names().items()}
+    ref = fit_predictor(course.frame, "self_esteem", e.predictors).predict(profile)
+    assert after == pytest.approx(ref.fit, abs=1e-3)
+    assert after < before  # more validation seeking and compulsive use: lower self-esteem
