@@ -164,3 +164,20 @@ def test_dask_without_a_reachable_scheduler_is_a_clear_error(tmp_path, monkeypat
                               out=tmp_path / "site")
     with pytest.raises(RenderError, match="cannot reach the Dask scheduler"):
         render.run_render(plan, executor="dask", scheduler="tcp://127.0.0.1:9")
+
+
+def test_render_kernels_leave_out_the_iri_grammar_and_the_debugger(tmp_path, monkeypatch):
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        "import sys\nimport nbformat\n"
+        "print(sys.modules.get('rfc3987_syntax', 'absent'), sys.modules.get('debugpy', 'absent'),"
+        " nbformat.validate(nbformat.v4.new_notebook()))")])
+    nb.metadata["kernelspec"] = {"name": "python3", "language": "python", "display_name": "P"}
+    source = nbformat.writes(nb)
+    job = render.Job(key="k/instructor/lean", notebook="lean", title="lean", cohort="k",
+                     variant="instructor", source=source, parameters={}, execute=True,
+                     timeout=120, cwd=str(tmp_path), fingerprint="-")
+    monkeypatch.delenv(render.PLAIN_KERNELS_ENV, raising=False)
+    result = render.execute_job(job)
+    assert result.status == "ok", result.failure
+    out = nbformat.reads(result.ipynb, as_version=4).cells[0].outputs[0].text
+    assert out == "None None None\n"  # blocked, blocked, and nbformat still validates

@@ -61,9 +61,13 @@ Start-up costs (measured in ``benchmarks/bench_render.py``)
 ``rfc3987_syntax`` at import (about 1.5 s here; jsonschema issues 1428 and
 1521). :func:`lighten_imports` keeps that optional module out of the render
 process and its workers: jsonschema then skips only the ``iri`` formats, which
-nothing in a render validates. Kernels talk to their workers over Unix
-sockets (``ipc``) on POSIX, which cannot collide on ports, and are stopped
-without the graceful-shutdown wait once their notebook is done.
+nothing in a render validates. Render kernels start through
+:mod:`coursekit._render_kernel`, which does the same inside the kernel (plotly's
+FigureWidget pulls in nbformat there) and leaves out debugpy; set
+``COURSEKIT_PLAIN_KERNELS=1`` to use plain ``ipykernel_launcher``. Kernels talk
+to their workers over Unix sockets (``ipc``) on POSIX, which cannot collide on
+ports, and are stopped without the graceful-shutdown wait once their notebook
+is done.
 """
 
 from __future__ import annotations
@@ -106,6 +110,8 @@ DEFAULT_NOTEBOOKS = "notebooks/[0-9][0-9]_*.ipynb"
 DEFAULT_TIMEOUT = 600
 KERNEL_START_ATTEMPTS = 3
 DASK_CONNECT_TIMEOUT = 10
+#: Set to any value to start render kernels with plain ``ipykernel_launcher``.
+PLAIN_KERNELS_ENV = "COURSEKIT_PLAIN_KERNELS"
 MANIFEST = "manifest.json"
 LOCK = ".render.lock"
 #: Bump when the outputs change for the same inputs: a resumed render then redoes everything.
@@ -637,6 +643,14 @@ def _kernel_manager_class() -> type:
                 self._ipc_dir = tempfile.mkdtemp(prefix="ck-")
                 self.transport = "ipc"
                 self.ip = os.path.join(self._ipc_dir, "k")
+
+        def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
+            cmd = super().format_kernel_cmd(extra_arguments)
+            # Our own launcher only for our own interpreter, where coursekit is importable.
+            if (cmd[:3] == [sys.executable, "-m", "ipykernel_launcher"]
+                    and not os.environ.get(PLAIN_KERNELS_ENV)):
+                cmd[2] = "coursekit._render_kernel"
+            return cmd
 
         async def _async_cleanup_resources(self, restart: bool = False) -> None:
             await super()._async_cleanup_resources(restart=restart)
