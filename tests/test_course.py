@@ -43,5 +43,28 @@ def test_bad_inputs(tmp_path):
     bad.write_text("respondent_id\nx\n", encoding="utf-8")
     with pytest.raises(SurveyDataError):
         start(data_path=str(bad))
-    with pytest.raises(CourseKitError, match="at least 3"):
-        start(seed=1, n_respondents=2)
+    with pytest.raises(CourseKitError, match="at least 10"):
+        start(seed=1, n_respondents=9)
+    with pytest.raises(CourseKitError, match="min_group_size"):
+        start(min_group_size=1)
+
+
+def test_compare_falls_back_when_groups_are_too_small():
+    from coursekit.course import UnavailableComparison
+    from coursekit.stats import compare_groups
+
+    big = start()
+    result = big.compare("comparison", "gender", ["woman", "man"])
+    ref = compare_groups(big.frame, "comparison", "gender", order=["woman", "man"])
+    assert result.effect_size == ref.effect_size
+    tiny = start(seed=4, n_respondents=14, min_group_size=8)
+    fallback = tiny.compare("comparison", "gender", ["woman", "man"])
+    assert isinstance(fallback, UnavailableComparison)
+    assert "no comparison" in str(fallback) and fallback.groups.empty
+    assert fallback.effect_size != fallback.effect_size  # NaN
+
+
+def test_structure_scales_shrink_with_the_class():
+    assert len(start().structure_scales()) == 7
+    small = start(seed=2, n_respondents=30).structure_scales()
+    assert 2 <= len(small) < 7 and small[:2] == ["validation", "influence"]

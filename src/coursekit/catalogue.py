@@ -87,18 +87,11 @@ def _item_analysis(c: Course, scale: str):
 
 # --- 03 Exploring motives -----------------------------------------------------------------
 def _comparison_by_gender(c: Course, order: list[str]):
-    from .stats import compare_groups
-
-    return compare_groups(c.frame, "comparison", "gender", order=order,
-                          min_group_size=c.min_group_size)
+    return c.compare("comparison", "gender", order=order)
 
 
 def _influence_by_status(c: Course):
-    from .stats import compare_groups
-
-    return compare_groups(c.frame, "influence", "creator_status",
-                          order=list(c.codebook.variable("creator_status").categories),
-                          min_group_size=c.min_group_size)
+    return c.compare("influence", "creator_status")
 
 
 register(Exercise(
@@ -127,8 +120,8 @@ def _pa(c: Course):
     from .factors import parallel_analysis
     from .scoring import keyed_items
 
-    scales = c.codebook.scale_names("motive") + c.codebook.scale_names("pitfall")
-    return parallel_analysis(keyed_items(c.data, scales, c.codebook), n_iter=50, seed=1)
+    return parallel_analysis(keyed_items(c.data, c.structure_scales(), c.codebook),
+                             n_iter=50, seed=1)
 
 
 def _r(c: Course, a: str, b: str) -> float:

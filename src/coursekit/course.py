@@ -30,9 +30,40 @@ import pandas as pd
 from .clean import CleanResult, clean_survey
 from .codebook import Codebook, load_codebook
 from .data import load_survey
-from .errors import CourseKitError
+from .errors import AnalysisInputError, CourseKitError
 from .scoring import score_all
 from .simulate import simulate_survey
+from .stats import GroupComparison, compare_groups
+
+#: Fewest analysable respondents the course runs on (a regression of seven predictors needs 10).
+MIN_RESPONDENTS = 10
+#: Respondents per item a factor analysis of a set of scales asks for in notebooks 04 and 07.
+RESPONDENTS_PER_ITEM = 2
+
+
+@dataclass(frozen=True)
+class UnavailableComparison:
+    """Stands in for a group comparison the cohort is too small for.
+
+    It prints why, reads as missing (``effect_size`` is NaN) and has an empty
+    ``groups`` table, so a notebook runs on to the end on a small class.
+    """
+
+    score: str
+    group: str
+    reason: str
+    min_group_size: int
+
+    effect_size: float = float("nan")
+    effect_ci: tuple[float, float] | None = None
+    p: float = float("nan")
+
+    @property
+    def groups(self) -> pd.DataFrame:
+        return pd.DataFrame(columns=["n", "mean", "sd", "ci_low", "ci_high", "suppressed"])
+
+    def __str__(self) -> str:
+        return f"{self.score} by {self.group}: no comparison for this cohort ({self.reason})"
 
 
 @dataclass(frozen=True)
@@ -72,6 +103,44 @@ class Course:
         return (f"Cohort '{self.cohort}': {self.source}; {len(self.raw):,} respondents, "
                 f"{excluded} excluded as careless, {self.n:,} analysed.")
 
+    def compare(self, score: str, group: str, order: list[str] | None = None
+                ) -> GroupComparison | UnavailableComparison:
+        """:func:`coursekit.stats.compare_groups` with this cohort's privacy threshold.
+
+        Groups follow the codebook's order unless ``order`` is given. When the
+        cohort cannot support the comparison (say fewer than two groups reach
+        ``min_group_size``), an :class:`UnavailableComparison` says so instead of
+        raising, so the notebook still runs.
+        """
+        frame = self.frame
+        if order is None:
+            present = set(frame[group].dropna().unique())
+            categories = (self.codebook.variable(group).categories
+                          if self.codebook.has_variable(group) else ())
+            order = [c for c in categories if c in present] or None
+        try:
+            return compare_groups(frame, score, group, order=order,
+                                  min_group_size=self.min_group_size)
+        except AnalysisInputError as exc:
+            return UnavailableComparison(score, group, str(exc), self.min_group_size)
+
+    def structure_scales(self, per_item: int = RESPONDENTS_PER_ITEM) -> list[str]:
+        """The motive and pitfall scales a factor analysis of this cohort can take.
+
+        All seven when there are at least ``per_item`` complete respondents per
+        item; for a smaller class, scales are dropped from the end (pitfalls
+        first) until that holds, keeping at least two.
+        """
+        from .scoring import keyed_items
+
+        scales = list(self.codebook.scale_names("motive") + self.codebook.scale_names("pitfall"))
+        while len(scales) > 2:
+            items = keyed_items(self.data, scales, self.codebook)
+            if len(items.dropna()) >= per_item * items.shape[1]:
+                break
+            scales.pop()
+        return scales
+
     def preview(self, rows: int = 5) -> pd.DataFrame:
         """The first rows of the raw data, for synthetic cohorts only.
 
@@ -100,8 +169,8 @@ def start(
 ) -> Course:
     """Load, clean and score a cohort from a notebook's parameters (see the module docstring)."""
     if isinstance(min_group_size, bool) or not isinstance(min_group_size, int) \
-            or min_group_size < 1:
-        raise CourseKitError(f"min_group_size must be a whole number >= 1, got {min_group_size!r}")
+            or min_group_size < 2:
+        raise CourseKitError(f"min_group_size must be a whole number >= 2, got {min_group_size!r}")
     cb = load_codebook()
     if data_path not in (None, ""):
         raw = load_survey(data_path, cb)
@@ -113,9 +182,10 @@ def start(
         raw = load_survey(None, cb)
         source, synthetic = "the bundled synthetic cohort", True
     cleaning = clean_survey(raw, cb, exclude_careless=exclude_careless)
-    if len(cleaning.data) < 3:
+    if len(cleaning.data) < MIN_RESPONDENTS:
         raise CourseKitError(
-            f"only {len(cleaning.data)} usable respondents in {source}; the course needs at least 3"
+            f"only {len(cleaning.data)} usable respondents in {source}; the course needs at "
+            f"least {MIN_RESPONDENTS}"
         )
     scores = score_all(cleaning.data, cb)
     return Course(cb, str(cohort), source, synthetic, int(min_group_size), raw, cleaning, scores)

@@ -33,10 +33,11 @@ from typing import Any
 from .course import Course
 from .errors import CourseKitError
 
-STATUSES = ("correct", "close", "incorrect", "not attempted")
-_ICONS = {"correct": "✔", "close": "≈", "incorrect": "✘", "not attempted": "…"}
+STATUSES = ("correct", "close", "incorrect", "not attempted", "not available")
+_ICONS = {"correct": "✔", "close": "≈", "incorrect": "✘", "not attempted": "…",
+          "not available": "–"}
 _COLOURS = {"correct": "#009E73", "close": "#E69F00", "incorrect": "#D55E00",
-            "not attempted": "#777777"}
+            "not attempted": "#777777", "not available": "#777777"}
 
 
 @dataclass(frozen=True)
@@ -178,6 +179,10 @@ def judge(ex: Exercise, answer: Any, course: Course) -> Feedback:
     if _is_blank(answer):
         return Feedback(ex.key, "not attempted", f"Not attempted yet. {ex.question}")
     target = ex.expected(course)
+    if target is None or (isinstance(target, float) and math.isnan(target)):
+        return Feedback(ex.key, "not available",
+                        "This cohort is too small for this exercise (see the result above); "
+                        "it has no answer to check.")
     verdict = _matches(ex, answer, target)
     if verdict == "invalid":
         want = {"number": "a number", "integer": "a whole number", "set": "a list of names",

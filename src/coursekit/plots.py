@@ -24,10 +24,13 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
+from .stats import GroupComparison
+
 if TYPE_CHECKING:
     from .codebook import Codebook, Item, ResponseScale, Scale
+    from .course import UnavailableComparison
     from .factors import ParallelAnalysis
-    from .stats import GroupComparison, Moderation
+    from .stats import Moderation
 
 #: Okabe & Ito (2008) colour-blind-safe palette.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442",
@@ -271,8 +274,11 @@ def correlation_heatmap(corr: pd.DataFrame, codebook: Codebook, title: str) -> g
     return with_caption(fig, text)
 
 
-def group_means(comparison: GroupComparison, codebook: Codebook, title: str) -> go.Figure:
+def group_means(comparison: GroupComparison | UnavailableComparison, codebook: Codebook,
+                title: str) -> go.Figure:
     """Each group's mean with its confidence interval; suppressed groups are named, not drawn."""
+    if not isinstance(comparison, GroupComparison):
+        return message_figure(title, str(comparison))
     table = comparison.groups
     shown = table[~table["suppressed"].astype(bool)]
     labels = [str(g) for g in shown.index]

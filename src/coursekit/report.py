@@ -14,7 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .course import Course
+from .course import Course, UnavailableComparison
+from .errors import AnalysisInputError
 from .reliability import reliability_table
 from .stats import compare_groups, correlations
 from .summaries import age_groups
@@ -55,6 +56,13 @@ def _frame(course: Course) -> pd.DataFrame:
                         age_group=age_groups(frame["age"]))
 
 
+def _compare(frame: pd.DataFrame, score: str, group: str, order: list, k: int):
+    try:
+        return compare_groups(frame, score, group, order=order, min_group_size=k)
+    except AnalysisInputError as exc:
+        return UnavailableComparison(score, group, str(exc), k)
+
+
 def hypothesis_table(course: Course) -> pd.DataFrame:
     """One row per hypothesis: test, estimate, 95 % interval, p and whether it is supported."""
     frame = _frame(course)
@@ -66,16 +74,13 @@ def hypothesis_table(course: Course) -> pd.DataFrame:
                      "test": f"{'Spearman' if h.method == 'spearman' else 'Pearson'} r",
                      "estimate": r["r"], "ci_low": r["ci_low"], "ci_high": r["ci_high"],
                      "p": r["p"], "supported": supported})
-    g = compare_groups(frame, "comparison", "gender", order=["woman", "man"],
-                       min_group_size=course.min_group_size)
+    g = course.compare("comparison", "gender", order=["woman", "man"])
+    ci = g.effect_ci or (np.nan, np.nan)
     rows.append({"hypothesis": "H5a", "claim": "Women compare themselves more than men",
                  "test": "Hedges g (Welch t)", "estimate": g.effect_size,
-                 "ci_low": g.effect_ci[0], "ci_high": g.effect_ci[1], "p": g.p,
-                 "supported": bool(g.effect_ci[0] > 0)})
-    a = compare_groups(frame, "compulsive", "age_group",
-                       order=[c for c in frame["age_group"].cat.categories
-                              if (frame["age_group"] == c).any()],
-                       min_group_size=course.min_group_size)
+                 "ci_low": ci[0], "ci_high": ci[1], "p": g.p, "supported": bool(ci[0] > 0)})
+    ages = [c for c in frame["age_group"].cat.categories if (frame["age_group"] == c).any()]
+    a = _compare(frame, "compulsive", "age_group", ages, course.min_group_size)
     rows.append({"hypothesis": "H5b", "claim": "Compulsive use differs between age groups",
                  "test": "eta squared (Welch ANOVA)", "estimate": a.effect_size,
                  "ci_low": np.nan, "ci_high": np.nan, "p": a.p, "supported": bool(a.p < 0.05)})

@@ -96,15 +96,40 @@ def age_groups(age: pd.Series) -> pd.Series:
     return pd.cut(age, bins=edges, labels=labels, ordered=True).rename("age_group")
 
 
-def share_by_group(df: pd.DataFrame, flag: str, group: str, *,
-                   min_group_size: int) -> pd.DataFrame:
+def share_by_group(df: pd.DataFrame, flag: str, group: str, *, min_group_size: int,
+                   codebook: Codebook | None = None) -> pd.DataFrame:
     """Per group: respondents and the share (%) for whom boolean column ``flag`` is true.
 
     Respondents with a missing group are left out; groups smaller than
     ``min_group_size`` keep their row but have their statistics suppressed.
+    Groups follow the codebook's category order when ``codebook`` is given.
     """
     data = df[[flag, group]].dropna(subset=[group])
     grouped = data.groupby(group, observed=True, sort=True)[flag]
     table = pd.DataFrame({"respondents": grouped.size(),
                           f"{flag} (%)": (100 * grouped.mean()).round(1)})
+    if codebook is not None and codebook.has_variable(group):
+        order = [c for c in codebook.variable(group).categories if c in table.index]
+        table = table.loc[order + [g for g in table.index if g not in order]]
     return suppress_small_groups(table, "respondents", k=min_group_size)
+
+
+def factor_match(loadings: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
+    """Which scale each factor stands for, and whether each item loads highest on it.
+
+    A factor is named after the scale most of whose items load highest on it.
+    One row per item: its ``scale``, the ``factor`` it loads highest on (by
+    absolute loading) and that ``loading``, the factor of its scale
+    (``scale_factor``) and ``on_own_factor``: whether the two agree.
+    """
+    best = loadings.abs().idxmax(axis=1)
+    scale_of = pd.Series({i: codebook.item(i).scale for i in loadings.index})
+    scale_factor = best.groupby(scale_of).agg(lambda f: f.value_counts().idxmax())
+    table = pd.DataFrame({
+        "scale": scale_of,
+        "factor": best,
+        "loading": [loadings.at[i, best[i]] for i in loadings.index],
+        "scale_factor": scale_of.map(scale_factor),
+    })
+    table["on_own_factor"] = table["factor"] == table["scale_factor"]
+    return table.rename_axis("item")
