@@ -118,9 +118,9 @@ def _kernel_ready(lean: bool, reps: int = 3) -> tuple[float, float, float]:
     """Median seconds: start to ready, graceful shutdown, immediate shutdown."""
     from jupyter_client import AsyncKernelManager
 
-    from coursekit import render
+    from coursekit import render, renderjob
 
-    cls = render._kernel_manager_class() if lean else AsyncKernelManager
+    cls = renderjob._kernel_manager_class() if lean else AsyncKernelManager
     if lean:
         os.environ.pop(render.PLAIN_KERNELS_ENV, None)
 

@@ -17,7 +17,7 @@ import time
 import nbformat
 import pytest
 
-from coursekit import render
+from coursekit import render, renderjob
 from coursekit.errors import RenderError
 from tests.conftest import ROOT, run_cli
 from tests.test_render import COURSE, IDS, NOTEBOOKS, SECRET, _write_roster
@@ -68,7 +68,7 @@ def test_a_kernel_that_fails_to_start_is_retried(monkeypatch, tmp_path):
         return real(*args, **kwargs)
 
     monkeypatch.setattr(papermill, "execute_notebook", flaky)
-    monkeypatch.setattr(render.time, "sleep", lambda s: None)
+    monkeypatch.setattr(renderjob.time, "sleep", lambda s: None)
     result = render.execute_job(plan.jobs[0])
     assert (result.status, result.attempts, len(calls)) == ("prepared", 2, 2)
 
@@ -181,3 +181,14 @@ def test_render_kernels_leave_out_the_iri_grammar_and_the_debugger(tmp_path, mon
     assert result.status == "ok", result.failure
     out = nbformat.reads(result.ipynb, as_version=4).cells[0].outputs[0].text
     assert out == "None None None\n"  # blocked, blocked, and nbformat still validates
+
+
+def test_a_cell_over_the_timeout_fails_its_notebook_naming_the_cell(tmp_path):
+    plan = render.plan_render(notebooks=str(NOTEBOOKS / "hang" / "*.ipynb"), timeout=2,
+                              out=tmp_path / "site")
+    start = time.monotonic()
+    summary = render.run_render(plan, jobs=1)
+    assert time.monotonic() - start < 60
+    (result,) = summary.failed
+    assert result.failure.cell == 3 and "timed out" in result.failure.error
+    assert "01_hangs (cohort bundled, instructor): cell 3" in render.format_summary(summary)

@@ -9,14 +9,11 @@ Cohorts
 - no data option: the bundled cohort, label ``bundled``;
 - ``seed``: a simulated cohort (``seed-S``); ``data``: a survey file (checked
   against the codebook before any kernel starts);
-- ``roster``: a CSV with a ``student_id`` column (other columns are ignored and
-  never written out). Each student gets a seed and a label derived from the id
-  and a course secret with HMAC-SHA256 (:func:`student_seed`,
-  :func:`student_label`): the same id and secret always give the same data and
-  answer key; without the secret, one student's id and seed say nothing about
-  another's. Neither the id nor the secret reaches any output: the label
-  (``s-`` and 8 hex digits) names the student's folder and is the notebooks'
-  ``cohort`` parameter.
+- ``roster``: a CSV with a ``student_id`` column; each student gets a personal
+  seed and a pseudonymous label from the id and a course secret
+  (:mod:`coursekit.roster`). Neither the id nor the secret reaches any output:
+  the label names the student's folder and is the notebooks' ``cohort``
+  parameter.
 
 Parameters travel typed through papermill's API (never its command line, which
 turns ``007`` into ``7``). Every name must be declared in each notebook's
@@ -37,9 +34,10 @@ Jobs (one notebook x cohort x variant) run in a process pool (or on a Dask
 cluster); each job executes with papermill (``store_widget_state=False``,
 ``shutdown_kernel='immediate'``), retries a kernel that fails to start
 (port collisions, a kernel dying before it answers) with backoff, and exports
-its page (:mod:`coursekit.htmlexport`) in the worker. Only the parent process
-writes files, each to a temporary name renamed into place, followed by the
-manifest (``manifest.json``), so an interrupted run leaves whole files only.
+its page (:mod:`coursekit.htmlexport`) in the worker (:mod:`coursekit.renderjob`).
+Only the parent process writes files, each to a temporary name renamed into
+place, followed by the manifest (``manifest.json``), so an interrupted run
+leaves whole files only.
 ``resume`` skips jobs whose fingerprint (notebook after the variant change,
 parameters, data file bytes, coursekit version) is in the manifest with its
 outputs present. It trusts the version: after changing coursekit itself
@@ -74,44 +72,49 @@ from __future__ import annotations
 
 import ast
 import contextlib
-import csv
-import errno
 import fnmatch
 import glob as globmod
 import hashlib
-import hmac
-import io
 import json
 import os
 import re
-import shutil
 import signal
 import sys
 import tempfile
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from . import __version__
 from .errors import RenderError
 from .io import atomic_write_text
+from .renderjob import (
+    KERNEL_START_ATTEMPTS,
+    PLAIN_KERNELS_ENV,
+    Failure,
+    Job,
+    JobResult,
+    execute_job,
+    lighten_imports,
+)
+from .roster import (
+    SECRET_ENV,
+    check_secret,
+    read_roster,
+    student_label,
+    student_seed,
+    which_students,
+)
 
 VARIANTS = ("student", "instructor")
 SOLUTION_TAG = "solution"
 PARAMETERS_TAG = "parameters"
 PLACEHOLDER_COMMENT = "write your answer here"
-SECRET_ENV = "COURSEKIT_SECRET"
-MIN_SECRET_LENGTH = 16
-ROSTER_ID_COLUMN = "student_id"
 DEFAULT_NOTEBOOKS = "notebooks/[0-9][0-9]_*.ipynb"
 DEFAULT_TIMEOUT = 600
-KERNEL_START_ATTEMPTS = 3
 DASK_CONNECT_TIMEOUT = 10
-#: Set to any value to start render kernels with plain ``ipykernel_launcher``.
-PLAIN_KERNELS_ENV = "COURSEKIT_PLAIN_KERNELS"
 MANIFEST = "manifest.json"
 LOCK = ".render.lock"
 #: Bump when the outputs change for the same inputs: a resumed render then redoes everything.
@@ -119,105 +122,6 @@ OUTPUT_FORMAT = 1
 
 _LABEL = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 _TEMP_FILE = re.compile(r"^\..+\.[A-Za-z0-9_]+\.part$")  # coursekit.io.atomic_path's names
-
-
-# --- start-up costs ----------------------------------------------------------------------
-
-def lighten_imports() -> None:
-    """Keep ``rfc3987_syntax`` (about 1.5 s to import) out of this process.
-
-    jsonschema imports it only to check the ``iri`` and ``iri-reference``
-    formats and carries on without it; nothing a render does validates those.
-    Has no effect once jsonschema is imported.
-    """
-    if "jsonschema" not in sys.modules:
-        sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
-
-
-# --- students ----------------------------------------------------------------------------
-
-def _mac(secret: str, purpose: str, student_id: str) -> bytes:
-    message = f"coursekit/{purpose}\0{student_id}".encode()
-    return hmac.new(secret.encode("utf-8"), message, hashlib.sha256).digest()
-
-
-def student_seed(student_id: str, secret: str) -> int:
-    """The student's cohort seed: HMAC-SHA256 of the id under the course secret, 31 bits.
-
-    >>> student_seed("007", "a course secret of some length") == \\
-    ...     student_seed("007", "a course secret of some length")
-    True
-    """
-    return int.from_bytes(_mac(secret, "seed", student_id)[:4], "big") & 0x7FFF_FFFF
-
-
-def student_label(student_id: str, secret: str) -> str:
-    """The student's pseudonymous label (``s-`` and 8 hex digits), used for folders and titles."""
-    return "s-" + _mac(secret, "label", student_id).hex()[:8]
-
-
-def check_secret(secret: str | None) -> str:
-    """The course secret, or a :class:`RenderError` saying how to provide a good one."""
-    if not secret:
-        raise RenderError(
-            f"a roster needs the course secret: set the environment variable {SECRET_ENV} "
-            "(or pass --secret); keep it: the same secret re-creates every student's data")
-    if len(secret) < MIN_SECRET_LENGTH:
-        raise RenderError(
-            f"the course secret is too short ({len(secret)} characters, expected at least "
-            f"{MIN_SECRET_LENGTH}): students see their own seed and could guess a short secret; "
-            "make one with: python -c \"import secrets; print(secrets.token_urlsafe(24))\"")
-    return secret
-
-
-def read_roster(path: str | Path) -> list[str]:
-    """The student ids of a roster CSV (column ``student_id``; other columns are ignored).
-
-    Raises :class:`RenderError` for a missing column, an empty or repeated id,
-    or an id that looks like a path (``../x``, ``/abs``): ids never become
-    paths (labels do), but such an id is a roster mistake.
-    """
-    from .data import read_text, sniff_delimiter
-    from .errors import InputFileError
-
-    source = str(path)
-    try:
-        text, _ = read_text(path)
-    except InputFileError as exc:
-        raise RenderError(f"roster {exc}") from None
-    first = text.splitlines()[0] if text.strip() else ""
-    reader = csv.reader(io.StringIO(text), delimiter=sniff_delimiter(first))
-    rows = list(reader)
-    if not rows or not any(cell.strip() for cell in rows[0]):
-        raise RenderError(
-            f"roster {source}: empty file, expected a header with '{ROSTER_ID_COLUMN}'")
-    header = [h.strip() for h in rows[0]]
-    if ROSTER_ID_COLUMN not in header:
-        raise RenderError(
-            f"roster {source}: no '{ROSTER_ID_COLUMN}' column (found: {', '.join(header)})")
-    col = header.index(ROSTER_ID_COLUMN)
-    ids: list[str] = []
-    first_row: dict[str, int] = {}
-    for number, row in enumerate(rows[1:], start=2):
-        if not any(cell.strip() for cell in row):
-            continue
-        value = row[col].strip() if col < len(row) else ""
-        where = f"roster {source}: row {number}, column '{ROSTER_ID_COLUMN}'"
-        if not value:
-            raise RenderError(f"{where}: empty id (expected one id per student)")
-        if ("/" in value or "\\" in value or value.startswith(".")
-                or any(ord(ch) < 32 for ch in value)):
-            raise RenderError(
-                f"{where}: id {value!r} looks like a path and would escape the output folder "
-                "(expected a plain id without '/', '\\' or a leading '.')")
-        if value in first_row:
-            raise RenderError(f"{where}: id {value!r} repeats row {first_row[value]} "
-                              "(expected each student once)")
-        first_row[value] = number
-        ids.append(value)
-    if not ids:
-        raise RenderError(f"roster {source}: no students (expected rows below the header)")
-    return ids
 
 
 # --- variants ----------------------------------------------------------------------------
@@ -392,31 +296,6 @@ class Cohort:
 
 
 @dataclass(frozen=True)
-class Job:
-    """One notebook x cohort x variant; everything a worker needs, nothing secret."""
-
-    key: str
-    notebook: str
-    title: str
-    cohort: str
-    variant: str
-    source: str
-    parameters: Mapping[str, Any]
-    execute: bool
-    timeout: int
-    cwd: str | None
-    fingerprint: str
-
-    @property
-    def folder(self) -> str:
-        return f"{self.cohort}/{self.variant}"
-
-    def output(self, suffix: str, failed: bool = False) -> str:
-        """Output path relative to the site folder."""
-        return f"{self.folder}/{self.notebook}{'.failed' if failed else ''}{suffix}"
-
-
-@dataclass(frozen=True)
 class RenderPlan:
     """What a render will do: checked inputs and the jobs, before any kernel starts."""
 
@@ -557,221 +436,6 @@ def plan_render(
                     execute=execute, timeout=int(timeout), cwd=str(nb.path.parent),
                     fingerprint=_fingerprint(source, params, c, v, execute)))
     return RenderPlan(out_path, tuple(found), tuple(cohorts), tuple(variants), tuple(jobs))
-
-
-# --- one job (runs in a worker) ----------------------------------------------------------
-
-@dataclass(frozen=True)
-class Failure:
-    """Why a notebook failed: where (1-based cell number in the notebook as written) and what."""
-
-    cell: int | None
-    execution_count: int | None
-    error: str
-    code_line: str = ""
-
-    def describe(self) -> str:
-        where = []
-        if self.cell is not None:
-            where.append(f"cell {self.cell}")
-        if self.execution_count is not None:
-            where.append(f"[{self.execution_count}]")
-        text = (" ".join(where) + ": " if where else "") + self.error
-        return text + (f" ({self.code_line})" if self.code_line else "")
-
-
-@dataclass(frozen=True)
-class JobResult:
-    """What a worker sends back: status, texts to write, timing, and the failure if any."""
-
-    key: str
-    status: str  # ok | failed | prepared
-    seconds: float
-    attempts: int = 1
-    ipynb: str | None = None
-    html: str | None = None
-    failure: Failure | None = None
-
-
-_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
-
-
-def _code_line(traceback: Sequence[str]) -> str:
-    """``line N: code`` of the failing cell, from an IPython traceback."""
-    text = _ANSI.sub("", "\n".join(traceback))
-    match = re.search(r"Cell In\[\d+\], line (\d+)\n(?:.*\n)*?-+> *\d+ (.*)", text)
-    if match:
-        return f"line {match.group(1)}: {match.group(2).strip()}"
-    return ""
-
-
-def _source_cell_number(nb: Any, index: int) -> int:
-    """1-based number, in the notebook as written, of the cell papermill reports as ``index``.
-
-    ``index`` counts the executed notebook's cells (the injected parameters cell
-    included) before papermill added its error-marker cells to ``nb``.
-    """
-    from papermill.execute import ERROR_MARKER_TAG
-
-    cells = [c for c in nb.cells if ERROR_MARKER_TAG not in c.get("metadata", {}).get("tags", [])]
-    injected = sum(1 for c in cells[:index]
-                   if "injected-parameters" in c.get("metadata", {}).get("tags", []))
-    return index - injected + 1
-
-
-def _is_start_failure(exc: BaseException) -> bool:
-    """A kernel that failed to start (port collision, died before answering): worth a retry."""
-    if getattr(exc, "errno", None) == errno.EADDRINUSE:
-        return True
-    text = str(exc)
-    return any(s in text for s in ("Address already in use",
-                                   "Kernel died before replying to kernel_info",
-                                   "Kernel didn't respond in"))
-
-
-@lru_cache(maxsize=1)
-def _kernel_manager_class() -> type:
-    from jupyter_client import AsyncKernelManager
-
-    class RenderKernelManager(AsyncKernelManager):
-        """A kernel on Unix sockets in a private folder (POSIX): no ports to collide on."""
-
-        def __init__(self, **kw: Any) -> None:
-            super().__init__(**kw)
-            self._ipc_dir: str | None = None
-            if os.name == "posix":
-                self._ipc_dir = tempfile.mkdtemp(prefix="ck-")
-                self.transport = "ipc"
-                self.ip = os.path.join(self._ipc_dir, "k")
-
-        def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
-            cmd = super().format_kernel_cmd(extra_arguments)
-            # Our own launcher only for our own interpreter, where coursekit is importable.
-            if (cmd[:3] == [sys.executable, "-m", "ipykernel_launcher"]
-                    and not os.environ.get(PLAIN_KERNELS_ENV)):
-                cmd[2] = "coursekit._render_kernel"
-            return cmd
-
-        async def _async_cleanup_resources(self, restart: bool = False) -> None:
-            await super()._async_cleanup_resources(restart=restart)
-            if not restart and self._ipc_dir:
-                shutil.rmtree(self._ipc_dir, ignore_errors=True)
-
-        cleanup_resources = _async_cleanup_resources
-
-    return RenderKernelManager
-
-
-def _tidy(nb: Any, job: Job) -> Any:
-    """Executed notebook as written out: no widget state, static figures beside widget views."""
-    from .htmlexport import PLOTLY_MIME, WIDGET_MIME
-
-    nb.metadata.pop("widgets", None)
-    pm = nb.metadata.get("papermill")
-    if isinstance(pm, dict):
-        pm["input_path"] = f"{job.notebook}.ipynb"
-        pm["output_path"] = f"{job.notebook}.ipynb"
-    for cell in nb.cells:
-        for output in cell.get("outputs", []):
-            data = output.get("data", {})
-            if WIDGET_MIME in data and PLOTLY_MIME in data:
-                del data[WIDGET_MIME]
-    return nb
-
-
-_warmed = False
-
-
-def _warm_exporter_in_background() -> Any:
-    """Build the HTML exporter (about 1 s, once per process) while the first kernel runs."""
-    global _warmed
-    if _warmed:
-        return None
-    _warmed = True
-    import threading
-
-    from .htmlexport import warm
-
-    thread = threading.Thread(target=warm, name="coursekit-warm-exporter", daemon=True)
-    thread.start()
-    return thread
-
-
-def execute_job(job: Job) -> JobResult:
-    """Run one job: execute (with kernel start-up retries) and export its page.
-
-    Never raises for a failing notebook: the failure comes back in the result.
-    """
-    lighten_imports()
-    started = time.perf_counter()
-    import nbformat
-    import papermill
-    from papermill.exceptions import PapermillExecutionError
-
-    from .htmlexport import export_page
-
-    warmer = _warm_exporter_in_background() if job.execute else None
-    node = nbformat.reads(job.source, as_version=4)
-    kernel = node.metadata.get("kernelspec", {}).get("name") or "python3"
-    cwd = job.cwd if job.cwd and os.path.isdir(job.cwd) else None
-    failure: Failure | None = None
-    executed = None
-    attempts = 0
-    with tempfile.TemporaryDirectory(prefix="coursekit-render-") as tmp:
-        target = os.path.join(tmp, f"{job.notebook}.ipynb")
-        while True:
-            attempts += 1
-            try:
-                executed = papermill.execute_notebook(
-                    node, target, parameters=dict(job.parameters) or None,
-                    kernel_name=kernel, progress_bar=False, log_output=False,
-                    request_save_on_cell_execute=False, prepare_only=not job.execute,
-                    execution_timeout=job.timeout, start_timeout=60, cwd=cwd,
-                    store_widget_state=False, shutdown_kernel="immediate",
-                    kernel_manager_class=_kernel_manager_class())
-                break
-            except PapermillExecutionError as exc:
-                executed = nbformat.read(target, as_version=4) if os.path.exists(target) else None
-                cell = _source_cell_number(executed, exc.cell_index) if executed else None
-                error = f"{exc.ename}: {exc.evalue}".strip().splitlines()[0]
-                failure = Failure(cell, exc.exec_count, error, _code_line(exc.traceback or []))
-                break
-            except Exception as exc:  # noqa: BLE001 - reported as this job's failure
-                if _is_start_failure(exc) and attempts < KERNEL_START_ATTEMPTS:
-                    time.sleep(0.5 * 2 ** (attempts - 1))
-                    continue
-                failure = _other_failure(exc, node)
-                executed = None
-                break
-    seconds = time.perf_counter() - started
-    if executed is None:
-        return JobResult(job.key, "failed", seconds, attempts, failure=failure)
-    crumbs = (job.cohort, f"{job.variant} variant") + (("FAILED",) if failure else ())
-    page = None
-    if job.execute:
-        if warmer is not None:
-            warmer.join()
-        try:
-            page = export_page(executed, page_title=f"{job.title} — {job.cohort} ({job.variant})",
-                               root="../../", crumbs=crumbs)
-        except Exception as exc:  # noqa: BLE001 - a page that cannot be made fails the job
-            failure = failure or Failure(None, None, f"HTML export: {type(exc).__name__}: {exc}")
-    status = "failed" if failure else ("ok" if job.execute else "prepared")
-    return JobResult(job.key, status, time.perf_counter() - started, attempts,
-                     nbformat.writes(_tidy(executed, job)), page, failure)
-
-
-def _other_failure(exc: BaseException, node: Any) -> Failure:
-    name = type(exc).__name__
-    text = str(exc).strip()
-    first = text.splitlines()[0] if text else ""
-    if "timed out" in text:
-        # nbclient's message previews the cell source; find which cell it is.
-        for number, cell in enumerate(node.cells, start=1):
-            src = cell.get("source", "").strip()
-            if cell.cell_type == "code" and src and src in text:
-                return Failure(number, None, f"{name}: {first}")
-    return Failure(None, None, f"{name}: {first}" if first else name)
 
 
 # --- the run -----------------------------------------------------------------------------
@@ -1155,24 +819,11 @@ def format_summary(summary: RenderSummary) -> str:
     return "\n".join(text)
 
 
-def which_students(roster: str | Path, secret: str | None,
-                   ids: Sequence[str] | None = None) -> list[tuple[str, str, int]]:
-    """``(student_id, label, seed)`` for the roster's students (or just ``ids``), for the
-    instructor's eyes only: nothing is written."""
-    key = check_secret(secret)
-    known = read_roster(roster)
-    chosen = list(ids) if ids else known
-    missing = [i for i in chosen if i not in known]
-    if missing:
-        raise RenderError(f"roster {roster}: no student_id {missing[0]!r}")
-    return [(sid, student_label(sid, key), student_seed(sid, key)) for sid in chosen]
-
-
 __all__ = [
-    "ConsoleReporter", "Failure", "Job", "JobResult", "RenderPlan", "RenderSummary", "Reporter",
-    "SourceNotebook", "check_parameters", "check_secret", "execute_job", "format_summary",
-    "lighten_imports", "load_notebooks", "make_variant", "parse_parameter", "placeholder_source",
-    "plan_render", "read_manifest", "read_roster", "run_render", "student_label", "student_seed",
+    "KERNEL_START_ATTEMPTS", "PLAIN_KERNELS_ENV", "SECRET_ENV", "ConsoleReporter", "Failure",
+    "Job", "JobResult", "RenderPlan", "RenderSummary", "Reporter", "SourceNotebook",
+    "check_parameters", "check_secret", "execute_job", "format_summary", "lighten_imports",
+    "load_notebooks", "make_variant", "parse_parameter", "placeholder_source", "plan_render",
+    "read_manifest", "read_roster", "run_render", "student_label", "student_seed",
     "which_students",
 ]
-
