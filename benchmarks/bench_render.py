@@ -9,7 +9,9 @@ notebooks' own computations count on our side only.
 
 Rows (all measured in this run):
 
-- ``course``: full course render vs the floor, ``--jobs`` = cores (best of 2);
+- ``course``: full course render vs the floor, ``--jobs`` = cores (best of
+  BENCH_RENDER_REPEATS, default 2), and vs the floor with render's own start-up
+  cuts applied (what render and the notebooks' computations add);
 - ``class``: BENCH_RENDER_STUDENTS students (default 3; the report uses 30) x
   the course, ``--jobs 2``, vs the floor for as many notebooks; throughput;
 - ``threads``: the course with a thread pool instead of processes;
@@ -36,17 +38,26 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+REPEATS = int(os.environ.get("BENCH_RENDER_REPEATS", "2"))
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 
 FLOOR_SCRIPT = """
+import os
 import sys
 from concurrent.futures import ProcessPoolExecutor
 
+LEAN = os.environ.get("BENCH_LEAN_FLOOR") == "1"
+if LEAN:
+    from coursekit.renderjob import _kernel_manager_class, lighten_imports
+
+    lighten_imports()
 import papermill as pm
 
 
 def run(path):
-    pm.execute_notebook(path, None, kernel_name="python3", progress_bar=False)
+    extra = ({"kernel_manager_class": _kernel_manager_class(), "shutdown_kernel": "immediate"}
+             if LEAN else {})
+    pm.execute_notebook(path, None, kernel_name="python3", progress_bar=False, **extra)
 
 
 if __name__ == "__main__":
@@ -102,12 +113,17 @@ def _wall(cmd: list[str], **kw) -> float:
     return seconds
 
 
-def floor_seconds(tmp: Path, n: int, jobs: int) -> float:
-    """Wall time of the floor for ``n`` notebooks on ``jobs`` processes."""
+def floor_seconds(tmp: Path, n: int, jobs: int, *, lean: bool = False) -> float:
+    """Wall time of the floor for ``n`` notebooks on ``jobs`` processes.
+
+    ``lean``: the same with render's start-up cuts (no IRI grammar in the parent,
+    render kernels, immediate shutdown), to show what render adds on top.
+    """
     script = tmp / "floor.py"
     script.write_text(FLOOR_SCRIPT)
     nb = _notebook(tmp / "floor.ipynb", "\n".join(course_imports(NOTEBOOKS)) or "pass")
-    return _wall([sys.executable, str(script), str(nb), str(n), str(jobs)])
+    env = {**os.environ, "BENCH_LEAN_FLOOR": "1" if lean else "0"}
+    return _wall([sys.executable, str(script), str(nb), str(n), str(jobs)], env=env)
 
 
 def render_seconds(out: Path, *args: str) -> float:
@@ -197,15 +213,22 @@ def run() -> list[dict]:
     with tempfile.TemporaryDirectory(prefix="bench-render-") as tmp_name:
         tmp = Path(tmp_name)
         site = tmp / "site"
-        ours, floor = [], []
-        for rep in range(2):
+        ours, floor, lean = [], [], []
+        for rep in range(REPEATS):
             floor.append(floor_seconds(tmp, n, cores))
             ours.append(render_seconds(tmp / f"site{rep}", "--jobs", str(cores)))
-        (tmp / "site1").rename(site)
+            lean.append(floor_seconds(tmp, n, cores, lean=True))
+        (tmp / "site0").rename(site)
+
+        def runs(values: list[float]) -> str:
+            return ", ".join(f"{s:.1f}" for s in values)
+
         rows.append(_row(f"course: {n} notebooks, execute + HTML, --jobs {cores}", min(ours),
-                         min(floor), f"floor = papermill x{n} on the course's imports; "
-                                     f"runs {', '.join(f'{s:.1f}' for s in ours)} vs "
-                                     f"{', '.join(f'{s:.1f}' for s in floor)}"))
+                         min(floor), f"floor = papermill x{n} on the course's imports (best of "
+                                     f"{REPEATS}); runs {runs(ours)} vs {runs(floor)}"))
+        rows.append(_row("course vs the floor with render's start-up cuts", min(ours),
+                         min(lean), f"what render and the notebooks' own work add; floor runs "
+                                    f"{runs(lean)}"))
         threads = _wall([sys.executable, "-c", THREADS_SCRIPT, str(tmp / "threads"), str(cores)])
         rows.append(_row(f"course in a thread pool (--jobs {cores})", threads, min(ours),
                          "baseline: the process pool (the default)"))
