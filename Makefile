@@ -7,7 +7,9 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 JOBS   ?= auto
 
-.PHONY: help venv course test lint lab bench data clean
+NBVAL  := --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg
+
+.PHONY: help venv course test lint lab bench data notebooks clean
 
 help:
 	@echo "make course  - set up .venv and run the course on the bundled data"
@@ -15,6 +17,7 @@ help:
 	@echo "make lab     - open JupyterLab on the first notebook"
 	@echo "make bench   - run the benchmarks in benchmarks/"
 	@echo "make data    - regenerate the bundled synthetic cohort data/survey.csv"
+	@echo "make notebooks - re-execute the notebooks so their stored outputs are current"
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,16 +28,16 @@ $(STAMP): pyproject.toml
 venv: $(STAMP)
 
 course: $(STAMP)
-	@mkdir -p build
-	$(BIN)/coursekit validate data/survey.csv
-	$(BIN)/coursekit simulate --n 800 --seed 1 --out build/cohort-seed1.csv
-	$(BIN)/coursekit validate build/cohort-seed1.csv
+	$(BIN)/coursekit render
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks scripts
 
+# Library tests and nbval over every notebook in one run; --dist loadfile keeps a
+# notebook's cells on one worker.
 test: $(STAMP) lint
-	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile tests
+	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile $(NBVAL) --ignore=tests/fixtures \
+		tests notebooks
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/00_*.ipynb
@@ -44,6 +47,9 @@ bench: $(STAMP)
 
 data: $(STAMP)
 	$(BIN)/coursekit simulate --n 800 --seed 2026 --out data/survey.csv
+
+notebooks: $(STAMP)
+	$(BIN)/python scripts/refresh_notebooks.py
 
 clean:
 	rm -rf build .pytest_cache .ruff_cache

@@ -155,3 +155,11 @@ def test_no_visible_row_describes_fewer_than_k(counts, k):
 def test_docstring_examples_run():
     result = doctest.testmod(priv, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.failed == 0 and result.attempted >= 5
+
+
+def test_secondary_suppression_does_not_claim_the_group_is_small():
+    t = pd.DataFrame({"n": [14, 13, 3]}, index=["woman", "man", "non-binary"])
+    out = suppress_small_groups(t, "n", 5)
+    assert out.loc["non-binary", "n"] == "<5"
+    assert out.loc["man", "n"] == "masked"
+    assert not out.loc["woman", "suppressed"]

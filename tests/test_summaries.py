@@ -72,3 +72,10 @@ def test_factor_match_on_a_clean_structure(codebook):
 def test_describe_scores(course, codebook):
     t = summaries.describe_scores(course.scores, codebook)
     assert t.loc["validation", "mean"] == round(course.scores["validation"].mean(), 2)
+
+
+def test_factor_labels(codebook):
+    loadings = pd.DataFrame({"F1": [0.8, 0.7, 0.1], "F2": [0.1, 0.2, 0.9], "F3": [0, 0, 0.1]},
+                            index=["val1", "val2", "inf1"])
+    assert summaries.factor_labels(loadings, codebook) == {"F1": "validation",
+                                                            "F2": "influence", "F3": "F3"}

@@ -240,7 +240,8 @@ def score_boxes(scores: pd.DataFrame, scales: list[str], codebook: Codebook,
         low = float(round(s[s >= q1 - 1.5 * iqr].min(), 3))
         high = float(round(s[s <= q3 + 1.5 * iqr].max(), 3))
         # Precomputed quartiles keep the figure small and list no respondent's score.
-        fig.add_trace(go.Box(name=codebook.label(name), q1=[q1], median=[med], q3=[q3],
+        fig.add_trace(go.Box(name=codebook.label(name), x=[codebook.label(name)], q1=[q1],
+                             median=[med], q3=[q3],
                              lowerfence=[low], upperfence=[high],
                              mean=[float(round(s.mean(), 3))],
                              marker_color=PALETTE[k % len(PALETTE)], boxpoints=False))

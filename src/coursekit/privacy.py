@@ -46,6 +46,10 @@ def _check_k(k: int) -> int:
     return int(k)
 
 
+#: Text shown in the cells of a group masked only to protect a small one.
+SECONDARY_MARKER = "masked"
+
+
 def suppress_small_groups(
     table: pd.DataFrame,
     count_column: str,
@@ -71,6 +75,7 @@ def suppress_small_groups(
     the total and the other groups, so the smallest remaining group is masked
     as well (the usual complementary-cell rule of statistical disclosure
     control; Hundepool et al. 2012, *Statistical Disclosure Control*, ch. 4).
+    Its text cells read ``"masked"``, not ``"<k"``: it is not small.
 
     Missing data: a missing count is treated as 0 (masked). The input is not
     modified.
@@ -104,14 +109,16 @@ def suppress_small_groups(
         if count_column in label_cols:
             raise AnalysisInputError("the count column cannot be a label column")
     c = counts.fillna(0).to_numpy(dtype=float)
-    mask = c < k
+    small = c < k
+    mask = small.copy()
     if secondary and mask.sum() == 1 and (~mask).sum() >= 1:
         # Mask the smallest remaining group too, so subtraction from a total
         # gives only the pooled figures of at least k respondents.
         rest = np.flatnonzero(~mask)
         mask[rest[np.argmin(c[rest])]] = True
     out = table.copy()
-    marker = f"<{k}"
+    # A group masked only to protect another is not small: saying "<k" would be false.
+    markers = np.where(small, f"<{k}", SECONDARY_MARKER)
     if mask.any():
         for col in out.columns:
             if col in label_cols:
@@ -119,7 +126,7 @@ def suppress_small_groups(
             if col == count_column or not (pd.api.types.is_numeric_dtype(out[col])
                                            or pd.api.types.is_bool_dtype(out[col])):
                 out[col] = out[col].astype(object)
-                out.loc[mask, col] = marker
+                out.loc[mask, col] = markers[mask]
             else:
                 out[col] = out[col].astype(float)
                 out.loc[mask, col] = np.nan

@@ -133,3 +133,13 @@ def factor_match(loadings: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
     })
     table["on_own_factor"] = table["factor"] == table["scale_factor"]
     return table.rename_axis("item")
+
+
+def factor_labels(loadings: pd.DataFrame, codebook: Codebook) -> dict[str, str]:
+    """Each factor's name: the scale most of whose items load highest on it (see factor_match).
+
+    A factor that no scale claims keeps its own name.
+    """
+    match = factor_match(loadings, codebook)
+    claimed = match.groupby("scale_factor")["scale"].first().to_dict()
+    return {f: claimed.get(f, f) for f in loadings.columns}

@@ -14,14 +14,28 @@ figure in its starting state (see :mod:`coursekit.render`).
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Hashable
 from typing import Any
 
-import ipywidgets as w
-import plotly.graph_objects as go
+# The first FigureWidget imports nbformat, which imports jsonschema, which builds
+# rfc3987_syntax's IRI grammar at import: 1-3 s of a learner's first explorer
+# (jsonschema issues 1428, 1521). Nothing a notebook does validates IRIs, so the
+# module is kept out unless something already imported it; jsonschema then skips
+# only its "iri" formats. coursekit.render's kernels do the same.
+sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
-from .codebook import Codebook
-from .plots import PLOTLY_MIME, answer_counts, caption_of, figure_json, item_counts_figure
+import ipywidgets as w  # noqa: E402
+import plotly.graph_objects as go  # noqa: E402
+
+from .codebook import Codebook  # noqa: E402
+from .plots import (  # noqa: E402
+    PLOTLY_MIME,
+    answer_counts,
+    caption_of,
+    figure_json,
+    item_counts_figure,
+)
 
 LIVE_NOTE = "This figure is live in JupyterLab: run the notebook to use its controls."
 
