@@ -54,3 +54,22 @@ def test_exclusion_only_when_asked(survey, codebook):
     assert len(result.excluded) == n_flagged
     assert not set(result.excluded) & set(result.data["respondent_id"])
     assert "excluded" in result.summary()
+
+
+def _longstring_reference(items: pd.DataFrame) -> list[int]:
+    out = []
+    for row in items.to_numpy(dtype=float):
+        row = row[~np.isnan(row)]
+        best = run = 0
+        for k, v in enumerate(row):
+            run = run + 1 if k and v == row[k - 1] else 1
+            best = max(best, run)
+        out.append(best)
+    return out
+
+
+def test_longstring_equals_a_row_by_row_count(codebook):
+    from coursekit.simulate import simulate_survey
+
+    items = simulate_survey(400, seed=31)[list(codebook.item_ids)]
+    assert longstring(items).tolist() == _longstring_reference(items)

@@ -38,17 +38,20 @@ LONGSTRING_MIN = 12
 def longstring(items: pd.DataFrame) -> pd.Series:
     """Longest run of identical consecutive non-missing answers per respondent.
 
-    Missing answers are skipped (they neither extend nor break a run).
+    Missing answers are skipped (they neither extend nor break a run). One
+    pass over the columns, vectorized over respondents.
     """
     values = items.to_numpy(dtype=float)
-    best = np.zeros(len(values), dtype=int)
-    for r, row in enumerate(values):
-        row = row[~np.isnan(row)]
-        if row.size == 0:
-            continue
-        breaks = np.flatnonzero(np.diff(row) != 0)
-        edges = np.concatenate(([-1], breaks, [row.size - 1]))
-        best[r] = int(np.diff(edges).max())
+    n = len(values)
+    best = np.zeros(n, dtype=int)
+    current = np.zeros(n, dtype=int)
+    previous = np.full(n, np.nan)
+    for column in values.T:
+        answered = ~np.isnan(column)
+        same = answered & (column == previous)
+        current = np.where(answered, np.where(same, current + 1, 1), current)
+        previous = np.where(answered, column, previous)
+        np.maximum(best, current, out=best)
     return pd.Series(best, index=items.index, name="longstring")
 
 

@@ -288,7 +288,11 @@ def compare_groups(
             f"compare_groups: '{group}' has {len(used)} group(s) with at least "
             f"{min_group_size} respondents with a '{score}'; two are needed"
         )
-    samples = [y[labels == g].to_numpy() for g in used]
+    # One grouping pass: a boolean mask per group costs a full scan of the labels each.
+    by_group = {key: part.to_numpy() for key, part in y.groupby(labels, observed=True,
+                                                                 sort=False)}
+    empty = np.array([], dtype=float)
+    samples = [by_group.get(g, empty) for g in used]
     ns = np.array([len(s) for s in samples], dtype=float)
     means = np.array([s.mean() for s in samples])
     variances = np.array([s.var(ddof=1) for s in samples])
@@ -299,7 +303,7 @@ def compare_groups(
         )
     rows = []
     for g in present:
-        s = y[labels == g].to_numpy()
+        s = by_group.get(g, empty)
         m, sd = (s.mean(), s.std(ddof=1)) if len(s) >= 2 else (np.nan, np.nan)
         half = sps.t.isf((1 - ci) / 2, len(s) - 1) * sd / np.sqrt(len(s)) if len(s) >= 2 \
             else np.nan
