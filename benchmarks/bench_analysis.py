@@ -26,27 +26,17 @@ Cases
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import pandas as pd
 import pingouin as pg
 
+from benchmarks import best_of
 from coursekit.clean import clean_survey
 from coursekit.codebook import load_codebook
 from coursekit.factors import parallel_analysis
 from coursekit.reliability import cronbach_alpha, item_analysis, item_covariance, reliability_table
 from coursekit.scoring import keyed_items
 from coursekit.simulate import simulate_survey
-
-
-def _best(fn, repeat: int = 5) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def _row(case: str, shape: tuple[int, int], ours: float, baseline: str, base: float) -> dict:
@@ -83,14 +73,14 @@ def run() -> list[dict]:
         for s in scales:
             pg.cronbach_alpha(keyed_items(big, s, cb))
 
-    base_alpha = _best(pingouin_all)
-    ours_table = _best(lambda: reliability_table(big, cb, scales=scales))
+    base_alpha = best_of(pingouin_all)
+    ours_table = best_of(lambda: reliability_table(big, cb, scales=scales))
     out.append(_row("reliability table (7 scales)", shape, ours_table,
                     "pingouin.cronbach_alpha x 7", base_alpha))
     out.append(_row("reliability table (7 scales)", shape, ours_table,
-                    "keyed_items + pingouin.cronbach_alpha x 7", _best(keyed_pingouin_all)))
+                    "keyed_items + pingouin.cronbach_alpha x 7", best_of(keyed_pingouin_all)))
     out.append(_row("alpha per scale (7 scales)", shape,
-                    _best(lambda: [cronbach_alpha(k) for k in keyed.values()]),
+                    best_of(lambda: [cronbach_alpha(k) for k in keyed.values()]),
                     "pingouin.cronbach_alpha x 7", base_alpha))
 
     def pingouin_items():
@@ -100,28 +90,28 @@ def run() -> list[dict]:
                 pg.cronbach_alpha(items.drop(columns=col))
 
     out.append(_row("item analysis (7 scales)", shape,
-                    _best(lambda: [item_analysis(k) for k in keyed.values()]),
-                    "pingouin alpha + alpha-if-deleted", _best(pingouin_items, repeat=1)))
+                    best_of(lambda: [item_analysis(k) for k in keyed.values()]),
+                    "pingouin alpha + alpha-if-deleted", best_of(pingouin_items, repeat=1)))
 
     mid = clean_survey(simulate_survey(5_000, seed=2), cb, exclude_careless=True).data
     mid_keyed = {s: keyed_items(mid, s, cb) for s in scales}
     mid_items = pd.concat(mid_keyed.values(), axis=1)
-    ours_pa = _best(lambda: parallel_analysis(mid_items, n_iter=100, seed=1))
+    ours_pa = best_of(lambda: parallel_analysis(mid_items, n_iter=100, seed=1))
     out.append(_row("parallel analysis (100 samples)", mid_items.shape, ours_pa,
                     "pingouin.cronbach_alpha x 7",
-                    _best(lambda: [pg.cronbach_alpha(k) for k in mid_keyed.values()])))
+                    best_of(lambda: [pg.cronbach_alpha(k) for k in mid_keyed.values()])))
     out.append(_row("parallel analysis (100 samples)", mid_items.shape, ours_pa,
                     "simulate data, np.corrcoef, eigvalsh",
-                    _best(lambda: _textbook_parallel_analysis(mid_items, 100, 1))))
+                    best_of(lambda: _textbook_parallel_analysis(mid_items, 100, 1))))
 
     small = keyed_items(big.iloc[:10_000], "escapism", cb)
     cached = item_covariance(small)
-    base_small = _best(lambda: pg.cronbach_alpha(small), repeat=20)
+    base_small = best_of(lambda: pg.cronbach_alpha(small), repeat=20)
     out.append(_row("alpha, one scale", small.shape,
-                    _best(lambda: cronbach_alpha(small), repeat=20),
+                    best_of(lambda: cronbach_alpha(small), repeat=20),
                     "pingouin.cronbach_alpha", base_small))
     out.append(_row("alpha without one item, cached covariance", small.shape,
-                    _best(lambda: cached.alpha(drop=["esc3"]), repeat=20),
+                    best_of(lambda: cached.alpha(drop=["esc3"]), repeat=20),
                     "pingouin.cronbach_alpha (5 items)",
-                    _best(lambda: pg.cronbach_alpha(small.drop(columns="esc3")), repeat=20)))
+                    best_of(lambda: pg.cronbach_alpha(small.drop(columns="esc3")), repeat=20)))
     return out

@@ -11,24 +11,15 @@ import csv
 import io
 import json
 import tempfile
-import time
 from pathlib import Path
 
+from benchmarks import best_of
 from coursekit.codebook import load_codebook
 from coursekit.data import check_survey
 from coursekit.importers import import_export, write_import
 from coursekit.simulate import simulate_survey, write_survey
 
 SALT = "benchmark salt, not a secret"
-
-
-def _best(fn, repeat: int = 3) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def _forms_export(df, cb, path: Path) -> None:
@@ -92,7 +83,7 @@ def run() -> list[dict]:
             df = simulate_survey(n, seed=1)
             canonical = folder / f"canonical_{n}.csv"
             write_survey(df, canonical)
-            baseline = _best(lambda p=canonical: check_survey(p, cb))
+            baseline = best_of(lambda p=canonical: check_survey(p, cb))
             for source, writer in (("google-forms", _forms_export),
                                    ("qualtrics", _qualtrics_export)):
                 export = folder / f"{source}_{n}.csv"
@@ -103,7 +94,7 @@ def run() -> list[dict]:
                     write_import(import_export(e, s, codebook=cb, salt=SALT,
                                                allow_missing=True), t, cb)
 
-                ours = _best(job)
+                ours = best_of(job)
                 out.append({"case": f"import {source} (labels)" if source == "google-forms"
                             else f"import {source} (codes)", "n": n, "ours_s": ours,
                             "baseline": "coursekit validate", "baseline_s": baseline,
