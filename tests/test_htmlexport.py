@@ -107,7 +107,8 @@ def test_index_lists_status_and_links():
     assert 'href="seed-1/instructor/01_a.html"' in page
     assert 'href="seed-1/instructor/02_b.failed.html"' in page
     assert "KeyError: &#x27;b&#x27;" in page and "A &lt;title&gt;" in page
-    assert page.count("<tr>") == 3  # header + two variants
+    assert page.count("<tr>") == 3  # header + a row per cohort and variant
+    assert '<th title="A &lt;title&gt;">01</th>' in page
 
 
 def test_pages_work_in_a_browser_with_no_network(tmp_path):
@@ -143,7 +144,7 @@ def test_pages_work_in_a_browser_with_no_network(tmp_path):
                 box = page.locator("math").first.bounding_box()
                 assert box and box["height"] > 20  # a drawn fraction, not raw TeX
         page.goto((tmp_path / "s" / "index.html").as_uri())
-        page.get_by_role("link", name="page").first.click()
+        page.get_by_role("link", name="ok").first.click()
         page.wait_for_selector(".ck-plot .main-svg", timeout=15_000)
     assert errors == []
     assert requests and all(url.startswith("file:") for url in requests), requests

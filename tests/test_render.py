@@ -287,7 +287,7 @@ def test_index_lists_every_student_notebook_and_status(class_site):
     assert "12 ok" in index and "0 failed" in index
     for sid in IDS:
         label = render.student_label(sid, SECRET)
-        assert f"<h2>{label}</h2>" in index
+        assert f"<tr><th>{label}</th><td>student</td>" in index
         for variant in ("student", "instructor"):
             for stem in ("01_basics", "02_live"):
                 assert f'href="{label}/{variant}/{stem}.html"' in index

@@ -377,51 +377,61 @@ def _cell(entry: IndexEntry | None) -> str:
     if entry is None:
         return '<td class="muted">–</td>'
     cls = html.escape(entry.status)
-    links = []
-    if entry.page:
-        links.append(f'<a href="{html.escape(entry.page)}">page</a>')
-    if entry.notebook_file:
-        links.append(f'<a href="{html.escape(entry.notebook_file)}">.ipynb</a>')
+    status = (f'<a class="{cls}" href="{html.escape(entry.page)}">{cls}</a>' if entry.page
+              else f'<span class="{cls}">{cls}</span>')
+    nb_link = (f' <a class="muted" href="{html.escape(entry.notebook_file)}">ipynb</a>'
+               if entry.notebook_file else "")
     detail = f'<br><span class="muted">{html.escape(entry.detail)}</span>' if entry.detail else ""
-    return f'<td><span class="{cls}">{cls}</span> {" ".join(links)}{detail}</td>'
+    return f"<td>{status}{nb_link}{detail}</td>"
+
+
+def _short(notebook: str) -> str:
+    match = re.match(r"^(\d+)_", notebook)
+    return match.group(1) if match else notebook
 
 
 def index_html(entries: Iterable[IndexEntry], *, heading: str = "Chasing Followers") -> str:
-    """The site's index: one table per cohort, a row per variant, a column per notebook."""
+    """The site's index: the notebooks, then one table row per cohort and variant.
+
+    Each cell is the notebook's status (ok, failed, prepared) linking to its page,
+    with a link to the notebook file and, for a failure, where and why.
+    """
     entries = list(entries)
     notebooks: dict[str, str] = {}
     for e in sorted(entries, key=lambda e: e.notebook):
         notebooks.setdefault(e.notebook, e.title)
-    cohorts = sorted({e.cohort for e in entries})
+    rows = sorted({(e.cohort, e.variant) for e in entries})
     by_key = {(e.cohort, e.variant, e.notebook): e for e in entries}
     n_ok = sum(e.status == "ok" for e in entries)
     n_failed = sum(e.status == "failed" for e in entries)
     n_prepared = sum(e.status == "prepared" for e in entries)
+    n_cohorts = len({c for c, _ in rows})
     parts = [
         "<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8" />',
         '<meta name="viewport" content="width=device-width, initial-scale=1.0">',
         f"<title>{html.escape(heading)}: rendered course</title>",
         f"<style>{_INDEX_CSS}</style>", "</head>", "<body>",
         f"<h1>{html.escape(heading)}</h1>",
-        f'<p>{len(cohorts)} cohort(s), {len(notebooks)} notebook(s): {n_ok} ok, '
+        f'<p>{n_cohorts} cohort(s), {len(notebooks)} notebook(s): {n_ok} ok, '
         f'<span class="{"failed" if n_failed else "muted"}">{n_failed} failed</span>'
         + (f", {n_prepared} prepared (not executed)" if n_prepared else "") + ".</p>",
-        "<h2>Notebooks</h2>", "<ol>",
-        *(f"<li><code>{html.escape(nb)}</code> {html.escape(title)}</li>"
+        "<h2>Notebooks</h2>", "<ul>",
+        *(f"<li><b>{html.escape(_short(nb))}</b> {html.escape(title)} "
+          f'<span class="muted">({html.escape(nb)})</span></li>'
           for nb, title in notebooks.items()),
-        "</ol>",
+        "</ul>", "<h2>Cohorts</h2>",
+        *(['<p class="muted">Students appear under pseudonyms: with the course secret set, '
+            "<code>coursekit render --roster ROSTER --which STUDENT_ID</code> prints a "
+            "student's.</p>"] if any(re.fullmatch(r"s-[0-9a-f]{8}", c) for c, _ in rows) else []),
+        "<table><tr><th>cohort</th><th>variant</th>"
+        + "".join(f'<th title="{html.escape(title)}">{html.escape(_short(nb))}</th>'
+                  for nb, title in notebooks.items()) + "</tr>",
     ]
-    for cohort in cohorts:
-        variants = sorted({e.variant for e in entries if e.cohort == cohort})
-        parts.append(f"<h2>{html.escape(cohort)}</h2>")
-        parts.append("<table><tr><th>variant</th>"
-                     + "".join(f'<th title="{html.escape(t)}">{html.escape(nb)}</th>'
-                               for nb, t in notebooks.items()) + "</tr>")
-        for variant in variants:
-            row = "".join(_cell(by_key.get((cohort, variant, nb))) for nb in notebooks)
-            parts.append(f"<tr><th>{html.escape(variant)}</th>{row}</tr>")
-        parts.append("</table>")
-    parts += ["</body>", "</html>", ""]
+    for cohort, variant in rows:
+        cells = "".join(_cell(by_key.get((cohort, variant, nb))) for nb in notebooks)
+        parts.append(f"<tr><th>{html.escape(cohort)}</th><td>{html.escape(variant)}</td>"
+                     f"{cells}</tr>")
+    parts += ["</table>", "</body>", "</html>", ""]
     return "\n".join(parts)
 
 
