@@ -48,6 +48,8 @@ def test_planted_identifiers_reach_no_file(rendered):
         text = path.read_bytes().decode("utf-8", errors="replace")
         for planted in PLANTED:
             assert planted not in text, f"{planted} in {path.relative_to(folder)}"
+        # The instructor's folders stay out of pages: data_path is the bare file name.
+        assert str(folder) not in text or path.name == "manifest.json", path
     for planted in PLANTED:
         assert planted not in imported.stdout + imported.stderr + render.stdout
 

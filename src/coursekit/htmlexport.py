@@ -416,7 +416,8 @@ def index_html(entries: Iterable[IndexEntry], *, heading: str = "Chasing Followe
         f'<span class="{"failed" if n_failed else "muted"}">{n_failed} failed</span>'
         + (f", {n_prepared} prepared (not executed)" if n_prepared else "") + ".</p>",
         "<h2>Notebooks</h2>", "<ul>",
-        *(f"<li><b>{html.escape(_short(nb))}</b> {html.escape(title)} "
+        *(f"<li>{'' if title.startswith(_short(nb)) else f'<b>{html.escape(_short(nb))}</b> '}"
+          f"{html.escape(title)} "
           f'<span class="muted">({html.escape(nb)})</span></li>'
           for nb, title in notebooks.items()),
         "</ul>", "<h2>Cohorts</h2>",

@@ -293,6 +293,9 @@ class Cohort:
     label: str
     parameters: Mapping[str, Any]
     data_digest: str | None = None
+    #: Folder the kernels run in (the data file's, so that ``data_path`` is a bare file
+    #: name and no instructor's folder names reach a page); None: the notebook's folder.
+    workdir: str | None = None
 
 
 @dataclass(frozen=True)
@@ -353,7 +356,8 @@ def _data_cohort(data: str | Path, label: str | None) -> Cohort:
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     stem = re.sub(r"[^A-Za-z0-9._-]+", "-", path.stem).strip("-.") or "data"
     label = _check_label(label or f"data-{stem}"[:64], "cohort label")
-    return Cohort(label, {"data_path": str(path.resolve()), "cohort": label}, digest)
+    return Cohort(label, {"data_path": path.name, "cohort": label}, digest,
+                  workdir=str(path.resolve().parent))
 
 
 def plan_render(
@@ -433,7 +437,8 @@ def plan_render(
                 jobs.append(Job(
                     key=f"{c.label}/{v}/{nb.stem}", notebook=nb.stem, title=nb.title,
                     cohort=c.label, variant=v, source=source, parameters=params,
-                    execute=execute, timeout=int(timeout), cwd=str(nb.path.parent),
+                    execute=execute, timeout=int(timeout),
+                    cwd=c.workdir or str(nb.path.parent),
                     fingerprint=_fingerprint(source, params, c, v, execute)))
     return RenderPlan(out_path, tuple(found), tuple(cohorts), tuple(variants), tuple(jobs))
 

@@ -193,6 +193,11 @@ def _warm_exporter_in_background() -> Any:
     _warmed = True
     import threading
 
+    # Import in this thread what both threads need: two threads importing the same
+    # package at once can see it half-initialized (seen: KeyError: 'IPython').
+    import IPython  # noqa: F401
+    import nbconvert.exporters  # noqa: F401
+
     from .htmlexport import warm
 
     thread = threading.Thread(target=warm, name="coursekit-warm-exporter", daemon=True)
