@@ -116,3 +116,13 @@ def test_what_if_explorer_prediction_matches_model(course):
     ref = fit_predictor(course.frame, "self_esteem", e.predictors).predict(profile)
     assert after == pytest.approx(ref.fit, abs=1e-3)
     assert after < before  # more validation seeking and compulsive use: lower self-esteem
+
+
+def test_switching_scale_computes_one_view(course, monkeypatch):
+    e = AlphaExplorer(course.data, course.codebook)
+    e.set(drop=("val2",), length=12)
+    calls = []
+    original = e._view
+    monkeypatch.setattr(e, "_view", lambda key: calls.append(key) or original(key))
+    e.set(scale="wellbeing")
+    assert calls == [("wellbeing", (), 5)]

@@ -51,6 +51,7 @@ class Explorer:
     def __init__(self) -> None:
         self._cache: dict[Hashable, go.Figure] = {}
         self._layouts: dict[Hashable, dict] = {}
+        self._muted = False
         self.controls: list[w.Widget] = self._controls()
         self._drawn: Hashable | None = self._key()
         start = self._cached_view(self._drawn)
@@ -88,7 +89,8 @@ class Explorer:
         return f'<div style="color:#444;font-size:0.9em">{html.escape(caption_of(fig))}</div>'
 
     def _on_change(self, _change: dict | None = None) -> None:
-        self.update()
+        if not self._muted:
+            self.update()
 
     def update(self) -> go.Figure:
         """Redraw for the current control values; returns the view shown.
@@ -209,12 +211,17 @@ class AlphaExplorer(Explorer):
         return [scale, drop, length]
 
     def _on_scale(self, change: dict) -> None:
+        # Runs before the base class's observer of the same change, which then
+        # redraws once for the new scale with its controls already reset.
         scale = self.codebook.scale(change["new"])
         drop, length = self.controls[1], self.controls[2]
-        with self.box.hold_trait_notifications() if hasattr(self, "box") else _null():
+        self._muted = True
+        try:
             drop.options = list(scale.item_ids)
             drop.value = ()
             length.value = len(scale.items)
+        finally:
+            self._muted = False
 
     def _cov(self, scale_name: str) -> Any:
         from .reliability import item_covariance
@@ -245,14 +252,6 @@ class AlphaExplorer(Explorer):
         return alpha_explorer_figure(
             self.codebook.scale(scale_name), kept, current, if_deleted, projection, length,
             title=self._title(f"Reliability of {self.codebook.label(scale_name)}"))
-
-
-class _null:
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, *exc: object) -> None:
-        return None
 
 
 GROUPINGS = ("gender", "creator_status", "region", "age_group")
