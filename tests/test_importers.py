@@ -14,7 +14,6 @@ from coursekit.deidentify import pseudonym, resolve_salt
 from coursekit.errors import InputFileError, SurveyDataError
 from coursekit.importers import MappingEntry, import_export, read_mapping, write_import
 from coursekit.instrument import CONSENT_OPTIONS, build_questionnaire, render_instrument
-from coursekit.simulate import simulate_survey
 from tests.conftest import FIXTURES, run_cli
 from tests.test_instrument import parse_qualtrics
 
@@ -44,29 +43,39 @@ def run_import(name, source, mapping, **kw):
                          mapping=EXPORTS / mapping if mapping else None, **kw)
 
 
+def assert_same_answers(data: pd.DataFrame, want: pd.DataFrame, codebook,
+                        skip: tuple[str, ...]) -> None:
+    """Every codebook column but ``skip`` holds the same values (categories as text)."""
+    for col in codebook.columns:
+        if col in skip:
+            continue
+        if codebook.has_variable(col) and codebook.variable(col).type == "category":
+            assert data[col].fillna("").tolist() == want[col].fillna("").tolist(), col
+        else:
+            np.testing.assert_array_equal(data[col].to_numpy(float), want[col].to_numpy(float),
+                                          err_msg=col)
+
+
 def assert_matches(data: pd.DataFrame, exp: pd.DataFrame, codebook, keep_free_text: bool):
     salt = resolve_salt(SALT)
     assert data["respondent_id"].tolist() == [pseudonym(k, salt) for k in exp["key"]]
-    for col in codebook.columns:
-        if col == "respondent_id":
-            continue
-        got, want = data[col], exp[col]
-        if col == "comment":
-            if keep_free_text:
-                assert got.fillna("").tolist() == want.fillna("").tolist()
-            else:
-                assert got.isna().all()
-        elif codebook.has_variable(col) and codebook.variable(col).type == "category":
-            assert got.fillna("").tolist() == want.fillna("").tolist(), col
-        else:
-            np.testing.assert_array_equal(got.to_numpy(float), want.to_numpy(float), err_msg=col)
+    if keep_free_text:
+        assert data["comment"].fillna("").tolist() == exp["comment"].fillna("").tolist()
+    else:
+        assert data["comment"].isna().all()
+    assert_same_answers(data, exp, codebook, skip=("respondent_id", "comment"))
 
 
-def test_fixtures_are_what_the_script_writes(tmp_path):
+def make_exports_module():
+    """The fixture script, loaded from its file (tests/fixtures is not a package)."""
     spec = importlib.util.spec_from_file_location("make_exports", EXPORTS / "make_exports.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    module.main(tmp_path)
+    return module
+
+
+def test_fixtures_are_what_the_script_writes(tmp_path):
+    make_exports_module().main(tmp_path)
     written = sorted(p.name for p in tmp_path.iterdir())
     committed = sorted(p.name for p in EXPORTS.iterdir() if p.name != "make_exports.py"
                        and p.suffix in (".csv", ".txt"))
@@ -332,21 +341,14 @@ def test_an_error_leaves_an_existing_output_untouched(tmp_path):
 
 # --- round trips: the questionnaire coursekit writes, filled in, exported, imported ------------
 
-def _cohort(n, seed, codebook):
-    df = simulate_survey(n, seed)
-    for item in codebook.items:
-        rs = item.response_scale
-        df[item.id] = df[item.id].where(df[item.id].between(rs.min, rs.max))
-    check = codebook.variable("attention_check").response_scale
-    df["attention_check"] = df["attention_check"].where(
-        df["attention_check"].between(check.min, check.max))
-    return df
+def _cohort(n, seed):
+    return make_exports_module().cohort(n, seed)
 
 
 def test_round_trip_through_a_google_form_built_from_the_questionnaire(tmp_path, codebook):
     """Question titles are the questionnaire's texts; answers are its option labels."""
     q = build_questionnaire(seed=7)
-    df = _cohort(15, 21, codebook)
+    df = _cohort(15, 21)
     questions = [x for x in q.questions if x.kind != "text"]
     header = ["Timestamp", q.consent.text] + [x.text for x in questions]
     rows = [header]
@@ -368,14 +370,8 @@ def test_round_trip_through_a_google_form_built_from_the_questionnaire(tmp_path,
     with path.open("w", encoding="utf-8", newline="") as fh:
         csv.writer(fh).writerows(rows)
     data = import_export(path, "google-forms", salt=SALT).data
-    for col in codebook.columns:
-        if col in ("respondent_id", "comment", "completion_seconds"):
-            continue
-        if codebook.has_variable(col) and codebook.variable(col).type == "category":
-            assert data[col].fillna("").tolist() == df[col].fillna("").tolist(), col
-        else:
-            np.testing.assert_array_equal(data[col].to_numpy(float), df[col].to_numpy(float),
-                                          err_msg=col)
+    assert_same_answers(data, df, codebook, skip=("respondent_id", "comment",
+                                                  "completion_seconds"))
 
 
 def test_round_trip_through_qualtrics_with_the_advanced_format_file(tmp_path, codebook):
@@ -383,7 +379,7 @@ def test_round_trip_through_qualtrics_with_the_advanced_format_file(tmp_path, co
     its choice numbers are the codes a numeric export carries."""
     blocks = parse_qualtrics(render_instrument("qualtrics", seed=2))
     questions = [x for b in blocks for x in b["questions"] if x["type"] != "DB"]
-    df = _cohort(12, 22, codebook)
+    df = _cohort(12, 22)
     header1 = ["ResponseId", "Finished"] + [x["id"] for x in questions]
     header2 = ["Response ID", "Finished"] + [x["text"] for x in questions]
     header3 = [json.dumps({"ImportId": "_recordId"}), json.dumps({"ImportId": "finished"})] + [
@@ -414,13 +410,7 @@ def test_round_trip_through_qualtrics_with_the_advanced_format_file(tmp_path, co
         csv.writer(fh).writerows(rows)
     result = import_export(path, "qualtrics", salt=SALT)
     data = result.data
-    for col in codebook.columns:
-        if col in ("respondent_id", "comment", "completion_seconds"):
-            continue
-        if codebook.has_variable(col) and codebook.variable(col).type == "category":
-            assert data[col].fillna("").tolist() == df[col].fillna("").tolist(), col
-        else:
-            np.testing.assert_array_equal(data[col].to_numpy(float), df[col].to_numpy(float),
-                                          err_msg=col)
+    assert_same_answers(data, df, codebook, skip=("respondent_id", "comment",
+                                                  "completion_seconds"))
     assert all(m.how == "name" for m in result.report.matched)
 
