@@ -31,12 +31,17 @@ import pandas as pd
 import pingouin as pg
 
 from benchmarks import best_of
-from coursekit.clean import clean_survey
-from coursekit.codebook import load_codebook
-from coursekit.factors import parallel_analysis
-from coursekit.reliability import cronbach_alpha, item_analysis, item_covariance, reliability_table
-from coursekit.scoring import keyed_items
-from coursekit.simulate import simulate_survey
+from coursekit.analysis.factors import parallel_analysis
+from coursekit.analysis.reliability import (
+    cronbach_alpha,
+    item_analysis,
+    item_covariance,
+    reliability_table,
+)
+from coursekit.analysis.scoring import keyed_items
+from coursekit.survey.clean import clean_survey
+from coursekit.survey.codebook import load_codebook
+from coursekit.survey.simulate import simulate_survey
 
 
 def _row(case: str, shape: tuple[int, int], ours: float, baseline: str, base: float) -> dict:

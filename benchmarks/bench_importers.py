@@ -14,10 +14,10 @@ import tempfile
 from pathlib import Path
 
 from benchmarks import best_of
-from coursekit.codebook import load_codebook
-from coursekit.data import check_survey
-from coursekit.importers import import_export, write_import
-from coursekit.simulate import simulate_survey, write_survey
+from coursekit.survey.codebook import load_codebook
+from coursekit.survey.importers import import_export, write_import
+from coursekit.survey.load import check_survey
+from coursekit.survey.simulate import simulate_survey, write_survey
 
 SALT = "benchmark salt, not a secret"
 

@@ -17,7 +17,7 @@ Rows (all measured in this run):
 - ``threads``: the course with a thread pool instead of processes;
 - start-up parts: ``import papermill`` with and without jsonschema's IRI grammar;
   a kernel from start to ready, plain (``ipykernel_launcher``, TCP) and ours
-  (:mod:`coursekit._render_kernel`, IPC); importing plotly's FigureWidget in a
+  (:mod:`coursekit.render.kernel`, IPC); importing plotly's FigureWidget in a
   kernel, both ways; the course's imports in a kernel; kernel shutdown, graceful
   and immediate; a page export, cold and warm;
 - sizes: largest page (plotly.js excluded) and the site for one cohort.
@@ -48,7 +48,7 @@ from concurrent.futures import ProcessPoolExecutor
 
 LEAN = os.environ.get("BENCH_LEAN_FLOOR") == "1"
 if LEAN:
-    from coursekit.renderjob import _kernel_manager_class, lighten_imports
+    from coursekit.render.job import _kernel_manager_class, lighten_imports
 
     lighten_imports()
 import papermill as pm
@@ -69,7 +69,7 @@ if __name__ == "__main__":
 
 THREADS_SCRIPT = """
 import sys
-from coursekit import render
+from coursekit.render import run as render
 plan = render.plan_render(out=sys.argv[1])
 render.run_render(plan, jobs=int(sys.argv[2]), executor="thread")
 """
@@ -134,7 +134,8 @@ def _kernel_ready(lean: bool, reps: int = 3) -> tuple[float, float, float]:
     """Median seconds: start to ready, graceful shutdown, immediate shutdown."""
     from jupyter_client import AsyncKernelManager
 
-    from coursekit import render, renderjob
+    from coursekit.render import job as renderjob
+    from coursekit.render import run as render
 
     cls = renderjob._kernel_manager_class() if lean else AsyncKernelManager
     if lean:
@@ -174,9 +175,9 @@ def _export_seconds(site: Path) -> tuple[float, float]:
     """Cold (first in a process) and warm seconds to export the course's first page."""
     code = (
         "import sys, time, nbformat\n"
-        "from coursekit.render import lighten_imports\n"
+        "from coursekit.render.run import lighten_imports\n"
         "lighten_imports()\n"
-        "from coursekit.htmlexport import export_page\n"
+        "from coursekit.render.htmlexport import export_page\n"
         "nb = nbformat.read(sys.argv[1], as_version=4)\n"
         "t = time.perf_counter(); export_page(nb, page_title='x', root='../../')\n"
         "cold = time.perf_counter() - t\n"
@@ -205,7 +206,7 @@ def _row(case: str, ours: float, base: float | None, detail: str = "") -> dict:
 def run() -> list[dict]:
     if not NOTEBOOKS:
         return [{"case": "course", "detail": "no notebooks in notebooks/"}]
-    from coursekit import render
+    from coursekit.render import run as render
 
     cores = os.cpu_count() or 1
     n = len(NOTEBOOKS)
@@ -249,7 +250,7 @@ def run() -> list[dict]:
                                       f"{n * students / class_floor * 60:.1f}"))
 
         plain_import = _python_seconds("import papermill")
-        lean_import = _python_seconds("from coursekit.render import lighten_imports; "
+        lean_import = _python_seconds("from coursekit.render.run import lighten_imports; "
                                       "lighten_imports(); import papermill")
         rows.append(_row("import papermill (fresh process)", lean_import, plain_import,
                          "ours skips rfc3987_syntax"))
@@ -265,7 +266,7 @@ def run() -> list[dict]:
         plain_ready, graceful, _ = _kernel_ready(lean=False)
         lean_ready, _, immediate = _kernel_ready(lean=True)
         rows.append(_row("kernel start to ready", lean_ready, plain_ready,
-                         "ours: coursekit._render_kernel over IPC; baseline: "
+                         "ours: coursekit.render.kernel over IPC; baseline: "
                          "ipykernel_launcher over TCP"))
         rows.append(_row("kernel shutdown", immediate, graceful, "immediate vs graceful"))
         cold, warm = _export_seconds(site)

@@ -16,15 +16,15 @@ from statistics import median
 
 import numpy as np
 
-from coursekit import plots
-from coursekit.clean import clean_survey
-from coursekit.codebook import load_codebook
-from coursekit.prediction import fit_predictor
-from coursekit.reliability import cronbach_alpha
-from coursekit.scoring import keyed_items, score_all
-from coursekit.simulate import simulate_survey
-from coursekit.stats import compare_groups
-from coursekit.widgets import AlphaExplorer, GroupExplorer, ItemExplorer, WhatIfExplorer
+from coursekit.analysis.prediction import fit_predictor
+from coursekit.analysis.reliability import cronbach_alpha
+from coursekit.analysis.scoring import keyed_items, score_all
+from coursekit.analysis.stats import compare_groups
+from coursekit.course import plots
+from coursekit.course.widgets import AlphaExplorer, GroupExplorer, ItemExplorer, WhatIfExplorer
+from coursekit.survey.clean import clean_survey
+from coursekit.survey.codebook import load_codebook
+from coursekit.survey.simulate import simulate_survey
 
 SIZES = (10_000, 1_000_000)
 

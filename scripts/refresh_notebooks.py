@@ -17,8 +17,8 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
-from coursekit.io import atomic_write_text
-from coursekit.plots import PLOTLY_MIME, WIDGET_MIME
+from coursekit.common.atomic import atomic_write_text
+from coursekit.course.plots import PLOTLY_MIME, WIDGET_MIME
 
 ROOT = Path(__file__).resolve().parents[1]
 

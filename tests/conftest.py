@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from coursekit.codebook import load_codebook
-from coursekit.data import load_survey
+from coursekit.survey.codebook import load_codebook
+from coursekit.survey.load import load_survey
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"

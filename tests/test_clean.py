@@ -1,7 +1,7 @@
 import numpy as np
 import pandas as pd
 
-from coursekit.clean import clean_survey, flag_careless, longstring, out_of_range
+from coursekit.survey.clean import clean_survey, flag_careless, longstring, out_of_range
 
 
 def test_longstring_skips_missing():
@@ -69,7 +69,7 @@ def _longstring_reference(items: pd.DataFrame) -> list[int]:
 
 
 def test_longstring_equals_a_row_by_row_count(codebook):
-    from coursekit.simulate import simulate_survey
+    from coursekit.survey.simulate import simulate_survey
 
     items = simulate_survey(400, seed=31)[list(codebook.item_ids)]
     assert longstring(items).tolist() == _longstring_reference(items)

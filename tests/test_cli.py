@@ -3,7 +3,7 @@ import os
 
 import pytest
 
-from coursekit.paths import bundled_survey_path
+from coursekit.common.paths import bundled_survey_path
 from tests.conftest import FIXTURES, run_cli
 
 MALFORMED = FIXTURES / "malformed"

@@ -2,9 +2,9 @@ import shutil
 
 import pytest
 
-from coursekit.codebook import load_codebook, read_codebook
-from coursekit.errors import CodebookError
-from coursekit.paths import codebook_dir
+from coursekit.common.errors import CodebookError
+from coursekit.common.paths import codebook_dir
+from coursekit.survey.codebook import load_codebook, read_codebook
 
 # What DESIGN.md asks of each scale: (kind, item count range, reversed count range).
 DESIGN = {

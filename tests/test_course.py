@@ -1,8 +1,8 @@
 import pytest
 
+from coursekit.common.errors import CourseKitError, SurveyDataError
 from coursekit.course import start
-from coursekit.errors import CourseKitError, SurveyDataError
-from coursekit.simulate import simulate_survey, write_survey
+from coursekit.survey.simulate import simulate_survey, write_survey
 
 
 def test_bundled_default(survey):
@@ -50,8 +50,8 @@ def test_bad_inputs(tmp_path):
 
 
 def test_compare_falls_back_when_groups_are_too_small():
+    from coursekit.analysis.stats import compare_groups
     from coursekit.course import UnavailableComparison
-    from coursekit.stats import compare_groups
 
     big = start()
     result = big.compare("comparison", "gender", ["woman", "man"])

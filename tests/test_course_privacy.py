@@ -12,8 +12,8 @@ import re
 import nbformat
 import pytest
 
-from coursekit.plots import PLOTLY_MIME
-from coursekit.simulate import simulate_survey
+from coursekit.common.mime import PLOTLY_MIME
+from coursekit.survey.simulate import simulate_survey
 from tests.conftest import run_cli
 
 PLANTED = ("Zelda Quartermain", "zelda.quartermain@example.org", "203.0.113.77")

@@ -4,10 +4,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from coursekit.data import check_survey, load_survey, sniff_delimiter
-from coursekit.errors import InputFileError, SurveyDataError
-from coursekit.paths import bundled_survey_path
-from coursekit.simulate import simulate_survey, survey_to_csv
+from coursekit.common.errors import InputFileError, SurveyDataError
+from coursekit.common.paths import bundled_survey_path
+from coursekit.survey.load import check_survey, load_survey, sniff_delimiter
+from coursekit.survey.simulate import simulate_survey, survey_to_csv
 
 
 @pytest.fixture(scope="module")

@@ -2,8 +2,9 @@ import re
 
 import pytest
 
-from coursekit import deidentify
-from coursekit.deidentify import (
+from coursekit.common.errors import PrivacyError
+from coursekit.survey import deidentify
+from coursekit.survey.deidentify import (
     SALT_ENV,
     DroppedColumn,
     Salt,
@@ -14,7 +15,6 @@ from coursekit.deidentify import (
     redact,
     resolve_salt,
 )
-from coursekit.errors import PrivacyError
 
 SALT = "correct horse battery staple"
 

@@ -1,8 +1,8 @@
 import pytest
 
+from coursekit.common.errors import CourseKitError
 from coursekit.course import start
-from coursekit.errors import CourseKitError
-from coursekit.exercises import Exercise, Trap, check, exercise, exercises_for, judge
+from coursekit.course.exercises import Exercise, Trap, check, exercise, exercises_for, judge
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""coursekit.factors against pandas, scikit-learn and R's varimax; recovery of simulated scales."""
+"""coursekit.analysis.factors against pandas, scikit-learn and R's varimax; simulated recovery."""
 
 from __future__ import annotations
 
@@ -9,13 +9,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import coursekit.factors as fac
-from coursekit.clean import clean_survey
-from coursekit.codebook import load_codebook
-from coursekit.errors import AnalysisInputError
-from coursekit.factors import ROTATIONS, correlation_matrix, efa, parallel_analysis
-from coursekit.scoring import keyed_items
-from coursekit.simulate import simulate_survey
+import coursekit.analysis.factors as fac
+from coursekit.analysis.factors import ROTATIONS, correlation_matrix, efa, parallel_analysis
+from coursekit.analysis.scoring import keyed_items
+from coursekit.common.errors import AnalysisInputError
+from coursekit.survey.clean import clean_survey
+from coursekit.survey.codebook import load_codebook
+from coursekit.survey.simulate import simulate_survey
 
 pytestmark = pytest.mark.filterwarnings("error")
 
@@ -158,7 +158,7 @@ def test_efa_recovers_the_scales_with_other_rotations(rotation):
 
 
 def test_oblique_factor_correlations_follow_the_latent_model():
-    from coursekit.simulate import LATENT_CORRELATIONS, TRAITS
+    from coursekit.survey.simulate import LATENT_CORRELATIONS, TRAITS
 
     items = motive_pitfall_items(2)
     fit = efa(items, 7, "oblimin")

@@ -1,4 +1,4 @@
-"""coursekit.htmlexport: offline pages, figures with captions, MathML, site assets, index.
+"""coursekit.render.htmlexport: offline pages, figures with captions, MathML, site assets, index.
 
 The last test opens rendered pages in headless Chromium with every request
 that is not a local file refused, as a reader with no network would.
@@ -12,8 +12,8 @@ import re
 import nbformat
 import pytest
 
-from coursekit import htmlexport as hx
-from coursekit import render
+from coursekit.render import htmlexport as hx
+from coursekit.render import run as render
 from tests.test_render import COURSE
 
 PLOTLY = "application/vnd.plotly.v1+json"
@@ -21,7 +21,7 @@ WIDGET = "application/vnd.jupyter.widget-view+json"
 
 
 def test_live_note_matches_the_explorers():
-    from coursekit.widgets import LIVE_NOTE
+    from coursekit.course.widgets import LIVE_NOTE
 
     assert hx.LIVE_NOTE == LIVE_NOTE
 

@@ -9,11 +9,11 @@ import pandas as pd
 import pytest
 
 from coursekit.cli import main as cli_main
-from coursekit.data import check_survey
-from coursekit.deidentify import pseudonym, resolve_salt
-from coursekit.errors import InputFileError, SurveyDataError
-from coursekit.importers import MappingEntry, import_export, read_mapping, write_import
-from coursekit.instrument import CONSENT_OPTIONS, build_questionnaire, render_instrument
+from coursekit.common.errors import InputFileError, SurveyDataError
+from coursekit.survey.deidentify import pseudonym, resolve_salt
+from coursekit.survey.importers import MappingEntry, import_export, read_mapping, write_import
+from coursekit.survey.instrument import CONSENT_OPTIONS, build_questionnaire, render_instrument
+from coursekit.survey.load import check_survey
 from tests.conftest import FIXTURES, run_cli
 from tests.test_instrument import parse_qualtrics
 

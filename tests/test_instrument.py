@@ -5,9 +5,10 @@ from html.parser import HTMLParser
 
 import pytest
 
-from coursekit.codebook import read_codebook
-from coursekit.errors import CodebookError, OptionError
-from coursekit.instrument import (
+from coursekit.common.errors import CodebookError, OptionError
+from coursekit.common.paths import codebook_dir
+from coursekit.survey.codebook import read_codebook
+from coursekit.survey.instrument import (
     ABOUT_YOU,
     CONSENT_OPTIONS,
     CONSENT_QUESTION,
@@ -18,7 +19,6 @@ from coursekit.instrument import (
     to_qualtrics,
     write_instrument,
 )
-from coursekit.paths import codebook_dir
 from tests.conftest import run_cli
 
 ALLOWED_TAG = re.compile(

@@ -1,6 +1,6 @@
 import pytest
 
-from coursekit.io import atomic_path, atomic_write_text
+from coursekit.common.atomic import atomic_path, atomic_write_text
 
 
 def test_atomic_write_replaces(tmp_path):

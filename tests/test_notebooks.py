@@ -15,8 +15,8 @@ import sys
 import nbformat
 import pytest
 
-from coursekit.exercises import exercises_for
-from coursekit.plots import PLOTLY_MIME, WIDGET_MIME
+from coursekit.common.mime import PLOTLY_MIME, WIDGET_MIME
+from coursekit.course.exercises import exercises_for
 from tests.conftest import ROOT, run_cli
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))

@@ -3,8 +3,8 @@ import pandas as pd
 import pytest
 import statsmodels.formula.api as smf
 
-from coursekit.errors import AnalysisInputError
-from coursekit.prediction import fit_predictor
+from coursekit.analysis.prediction import fit_predictor
+from coursekit.common.errors import AnalysisInputError
 
 PREDICTORS = ["validation", "compulsive", "authenticity"]
 

@@ -1,4 +1,4 @@
-"""coursekit.privacy: small groups never show their statistics."""
+"""coursekit.analysis.privacy: small groups never show their statistics."""
 
 from __future__ import annotations
 
@@ -10,9 +10,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import coursekit.privacy as priv
-from coursekit.errors import AnalysisInputError
-from coursekit.privacy import DEFAULT_K, groups_large_enough, small_groups, suppress_small_groups
+import coursekit.analysis.privacy as priv
+from coursekit.analysis.privacy import (
+    DEFAULT_K,
+    groups_large_enough,
+    small_groups,
+    suppress_small_groups,
+)
+from coursekit.common.errors import AnalysisInputError
 
 pytestmark = pytest.mark.filterwarnings("error")
 

@@ -1,4 +1,4 @@
-"""coursekit.reliability against pingouin, pandas, scikit-learn and closed forms."""
+"""coursekit.analysis.reliability against pingouin, pandas, scikit-learn and closed forms."""
 
 from __future__ import annotations
 
@@ -13,10 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-import coursekit.reliability as rel
-from coursekit.clean import clean_survey
-from coursekit.errors import AnalysisInputError, CourseKitError
-from coursekit.reliability import (
+import coursekit.analysis.reliability as rel
+from coursekit.analysis.reliability import (
     alpha_from_cov,
     cronbach_alpha,
     item_analysis,
@@ -25,8 +23,10 @@ from coursekit.reliability import (
     reliability_table,
     spearman_brown,
 )
-from coursekit.scoring import keyed_items, reverse_key
-from coursekit.simulate import simulate_survey
+from coursekit.analysis.scoring import keyed_items, reverse_key
+from coursekit.common.errors import AnalysisInputError, CourseKitError
+from coursekit.survey.clean import clean_survey
+from coursekit.survey.simulate import simulate_survey
 
 # Any numpy RuntimeWarning escaping the library fails the test.
 pytestmark = pytest.mark.filterwarnings("error")

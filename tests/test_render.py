@@ -1,4 +1,4 @@
-"""coursekit.render and ``coursekit render``: plans, variants, students, runs, failures, resume.
+"""coursekit.render.run and ``coursekit render``: plans, variants, students, runs, failures, resume.
 
 The runs execute the small notebooks in ``tests/fixtures/notebooks/`` (written by
 ``tests/fixtures/make_notebooks.py``); the course's own notebooks are rendered in
@@ -14,8 +14,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from coursekit import render
 from coursekit.cli import main
+from coursekit.render import run as render
 from tests.conftest import FIXTURES, run_cli
 from tests.fixtures.make_notebooks import SOLUTION_MARKERS
 

@@ -17,8 +17,9 @@ import time
 import nbformat
 import pytest
 
-from coursekit import render, renderjob
-from coursekit.errors import RenderError
+from coursekit.common.errors import RenderError
+from coursekit.render import job as renderjob
+from coursekit.render import run as render
 from tests.conftest import ROOT, run_cli
 from tests.test_render import COURSE, IDS, NOTEBOOKS, SECRET, _write_roster
 

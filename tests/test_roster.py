@@ -1,4 +1,4 @@
-"""coursekit.roster: student labels and seeds from a course secret, and reading rosters."""
+"""coursekit.render.roster: student labels and seeds from a course secret, and reading rosters."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from coursekit import roster
-from coursekit.errors import RenderError
+from coursekit.common.errors import RenderError
+from coursekit.render import roster
 from tests.test_render import IDS, SECRET
 
 

@@ -5,8 +5,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.pandas import column, data_frames
 
-from coursekit.errors import AnalysisInputError
-from coursekit.scoring import keyed_items, reverse_key, score_all, score_scale, standardize
+from coursekit.analysis.scoring import keyed_items, reverse_key, score_all, score_scale, standardize
+from coursekit.common.errors import AnalysisInputError
 
 VALIDATION = ["val1", "val2", "val3", "val4", "val5", "val6"]
 
@@ -42,7 +42,7 @@ def test_non_numeric_refused(codebook):
 
 
 def test_score_all_on_cleaned_bundle(survey, codebook):
-    from coursekit.clean import clean_survey
+    from coursekit.survey.clean import clean_survey
 
     scores = score_all(clean_survey(survey, codebook).data, codebook)
     assert list(scores.columns) == list(codebook.scale_names())
@@ -85,7 +85,7 @@ def test_keyed_items_mirror_only_reversed(df):
 
 
 def test_keyed_items_of_several_scales(survey, codebook):
-    from coursekit.clean import clean_survey
+    from coursekit.survey.clean import clean_survey
 
     df = clean_survey(survey, codebook).data
     both = keyed_items(df, ["validation", "comparison"], codebook)

@@ -3,11 +3,11 @@ import pandas as pd
 import pingouin as pg
 import pytest
 
-from coursekit.clean import clean_survey
-from coursekit.errors import CourseKitError
-from coursekit.paths import bundled_survey_path
-from coursekit.scoring import keyed_items, score_all
-from coursekit.simulate import (
+from coursekit.analysis.scoring import keyed_items, score_all
+from coursekit.common.errors import CourseKitError
+from coursekit.common.paths import bundled_survey_path
+from coursekit.survey.clean import clean_survey
+from coursekit.survey.simulate import (
     BUNDLED_N,
     BUNDLED_SEED,
     LATENT_CORRELATIONS,

@@ -1,4 +1,4 @@
-"""coursekit.stats against scipy, statsmodels and pingouin."""
+"""coursekit.analysis.stats against scipy, statsmodels and pingouin."""
 
 from __future__ import annotations
 
@@ -15,12 +15,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats as sps
 
-import coursekit.stats as cstats
-from coursekit.clean import clean_survey
-from coursekit.errors import AnalysisInputError
-from coursekit.scoring import score_all
-from coursekit.simulate import simulate_survey
-from coursekit.stats import compare_groups, correlations, mediation, moderation, regression
+import coursekit.analysis.stats as cstats
+from coursekit.analysis.scoring import score_all
+from coursekit.analysis.stats import compare_groups, correlations, mediation, moderation, regression
+from coursekit.common.errors import AnalysisInputError
+from coursekit.survey.clean import clean_survey
+from coursekit.survey.simulate import simulate_survey
 
 pytestmark = pytest.mark.filterwarnings("error")
 

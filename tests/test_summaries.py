@@ -2,9 +2,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from coursekit import summaries
-from coursekit.clean import clean_survey
+from coursekit.analysis import summaries
 from coursekit.course import start
+from coursekit.survey.clean import clean_survey
 
 
 @pytest.fixture(scope="module")

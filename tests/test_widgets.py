@@ -2,11 +2,12 @@ import json
 
 import pytest
 
+from coursekit.analysis.reliability import cronbach_alpha
+from coursekit.analysis.scoring import keyed_items
+from coursekit.common.mime import PLOTLY_MIME, WIDGET_MIME
 from coursekit.course import start
-from coursekit.plots import PLOTLY_MIME, WIDGET_MIME, caption_of
-from coursekit.reliability import cronbach_alpha
-from coursekit.scoring import keyed_items
-from coursekit.widgets import LIVE_NOTE, AlphaExplorer, ItemExplorer
+from coursekit.course.plots import caption_of
+from coursekit.course.widgets import LIVE_NOTE, AlphaExplorer, ItemExplorer
 
 
 @pytest.fixture(scope="module")
@@ -79,8 +80,8 @@ def test_alpha_explorer_too_few_items(course):
 
 
 def test_group_explorer_matches_compare_groups(course):
-    from coursekit.stats import compare_groups
-    from coursekit.widgets import GroupExplorer
+    from coursekit.analysis.stats import compare_groups
+    from coursekit.course.widgets import GroupExplorer
 
     e = GroupExplorer(course.frame, course.codebook, min_group_size=5)
     e.set(score="influence", group="creator_status")
@@ -92,7 +93,7 @@ def test_group_explorer_matches_compare_groups(course):
 
 
 def test_group_explorer_suppresses_small_groups():
-    from coursekit.widgets import GroupExplorer
+    from coursekit.course.widgets import GroupExplorer
 
     small = start(seed=3, n_respondents=60)
     e = GroupExplorer(small.frame, small.codebook, min_group_size=10)
@@ -105,8 +106,8 @@ def test_group_explorer_suppresses_small_groups():
 
 
 def test_what_if_explorer_prediction_matches_model(course):
-    from coursekit.prediction import fit_predictor
-    from coursekit.widgets import WhatIfExplorer
+    from coursekit.analysis.prediction import fit_predictor
+    from coursekit.course.widgets import WhatIfExplorer
 
     e = WhatIfExplorer(course.frame, course.codebook)
     before = e.figure.data[1].x[0]

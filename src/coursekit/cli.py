@@ -11,8 +11,8 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from . import __version__
-from .errors import CourseKitError, SurveyDataError
+from coursekit import __version__
+from coursekit.common.errors import CourseKitError, SurveyDataError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -59,7 +59,7 @@ def _warn(text: str) -> None:
 # --- simulate -----------------------------------------------------------------------------
 
 def _cmd_simulate(args: argparse.Namespace) -> int:
-    from .simulate import simulate_survey, write_survey
+    from coursekit.survey.simulate import simulate_survey, write_survey
 
     df = simulate_survey(args.n, args.seed)
     write_survey(df, args.out)
@@ -70,9 +70,9 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
 # --- validate -----------------------------------------------------------------------------
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from .clean import clean_survey
-    from .codebook import load_codebook
-    from .data import check_survey
+    from coursekit.survey.clean import clean_survey
+    from coursekit.survey.codebook import load_codebook
+    from coursekit.survey.load import check_survey
 
     cb = load_codebook()
     checked = check_survey(args.path, cb)
@@ -101,7 +101,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 # --- instrument ---------------------------------------------------------------------------
 
 def _cmd_instrument(args: argparse.Namespace) -> int:
-    from .instrument import write_instrument
+    from coursekit.survey.instrument import write_instrument
 
     write_instrument(args.out, args.format, seed=args.seed, show_ids=args.show_ids)
     order = f"items shuffled within blocks with seed {args.seed}" if args.seed is not None \
@@ -113,7 +113,7 @@ def _cmd_instrument(args: argparse.Namespace) -> int:
 # --- import -------------------------------------------------------------------------------
 
 def _cmd_import(args: argparse.Namespace) -> int:
-    from .importers import import_export, write_import
+    from coursekit.survey.importers import import_export, write_import
 
     result = import_export(
         args.export, args.source, mapping=args.mapping, salt=args.salt,
@@ -134,7 +134,7 @@ def _cmd_render(args: argparse.Namespace) -> int:
     import csv
     import os
 
-    from . import render
+    from coursekit.render import run as render
 
     secret = args.secret or os.environ.get(render.SECRET_ENV)
     if args.which or args.list_students:

@@ -1,0 +1,163 @@
+"""Small-group suppression: no summary a learner sees describes fewer than ``k`` respondents.
+
+A group summary (a mean by gender, a count by region) of two respondents
+tells their classmates what those two answered. Before a table reaches a
+learner, :func:`suppress_small_groups` masks every statistic of a group with
+fewer than ``k`` respondents (default :data:`DEFAULT_K` = 5, a common
+minimum cell size in official statistics) while keeping the row, so the
+learner still sees that the group exists. :func:`small_groups` and
+:func:`groups_large_enough` check a grouping column before a comparison;
+:func:`coursekit.analysis.stats.compare_groups` leaves small groups out on its own.
+
+Pseudonymization of identifiers is a separate concern, handled where data
+are imported.
+
+Example
+-------
+>>> import pandas as pd
+>>> table = pd.DataFrame({"n": [40, 3, 25], "mean": [3.1, 4.6, 2.9]},
+...                      index=pd.Index(["woman", "non-binary", "man"], name="gender"))
+>>> suppress_small_groups(table, "n", secondary=False)
+             n  mean  suppressed
+gender
+woman       40   3.1       False
+non-binary  <5   NaN        True
+man         25   2.9       False
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+
+from coursekit.common.errors import AnalysisInputError
+
+__all__ = ["DEFAULT_K", "groups_large_enough", "small_groups", "suppress_small_groups"]
+
+#: Smallest group whose summaries a learner may see.
+DEFAULT_K = 5
+
+
+def _check_k(k: int) -> int:
+    if isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1:
+        raise AnalysisInputError(f"k must be a whole number >= 1, got {k!r}")
+    return int(k)
+
+
+#: Text shown in the cells of a group masked only to protect a small one.
+SECONDARY_MARKER = "masked"
+
+
+def suppress_small_groups(
+    table: pd.DataFrame,
+    count_column: str,
+    k: int = DEFAULT_K,
+    *,
+    labels: Iterable[str] | None = None,
+    secondary: bool = True,
+) -> pd.DataFrame:
+    """Mask every statistic of the groups (rows) with fewer than ``k`` respondents.
+
+    ``table`` has one row per group and the group's size in ``count_column``.
+    For a row with ``count < k``: every column except the ``labels`` columns
+    is masked (numbers become NaN, text becomes ``"<k"``), including derived
+    cells such as means, SDs and confidence limits and statistics already
+    formatted as text, and the count itself is shown as the text ``"<k"``;
+    the index is kept. A boolean column ``suppressed`` says which rows were
+    masked. By default no column is a label (the groups are in the index):
+    name the columns that identify a group, such as ``labels=["region"]``,
+    to keep them; anything not named is treated as a statistic.
+
+    Secondary suppression (``secondary=True``): when exactly one group is
+    masked, its count and statistics could be recovered by subtraction from
+    the total and the other groups, so the smallest remaining group is masked
+    as well (the usual complementary-cell rule of statistical disclosure
+    control; Hundepool et al. 2012, *Statistical Disclosure Control*, ch. 4).
+    Its text cells read ``"masked"``, not ``"<k"``: it is not small.
+
+    Missing data: a missing count is treated as 0 (masked). The input is not
+    modified.
+
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"group": ["a", "b", "c"], "n": [12, 2, 30], "mean": [1.5, 2.0, 2.5]})
+    >>> out = suppress_small_groups(t, "n", labels=["group"])
+    >>> out["suppressed"].tolist(), out["group"].tolist()
+    ([True, True, False], ['a', 'b', 'c'])
+    """
+    k = _check_k(k)
+    if not isinstance(table, pd.DataFrame):
+        raise AnalysisInputError(f"table must be a pandas DataFrame, got {type(table).__name__}")
+    if count_column not in table.columns:
+        raise AnalysisInputError(
+            f"count column '{count_column}' not in the table (columns: "
+            f"{', '.join(map(str, table.columns))})"
+        )
+    counts = table[count_column]
+    if not pd.api.types.is_numeric_dtype(counts):
+        raise AnalysisInputError(f"count column '{count_column}' is not numeric ({counts.dtype})")
+    if (counts < 0).any():
+        raise AnalysisInputError(f"count column '{count_column}' has negative counts")
+    if "suppressed" in table.columns:
+        raise AnalysisInputError("the table already has a 'suppressed' column")
+    label_cols = [] if labels is None else list(labels)
+    if label_cols:
+        absent = [c for c in label_cols if c not in table.columns]
+        if absent:
+            raise AnalysisInputError(f"label column(s) not in the table: {', '.join(absent)}")
+        if count_column in label_cols:
+            raise AnalysisInputError("the count column cannot be a label column")
+    c = counts.fillna(0).to_numpy(dtype=float)
+    small = c < k
+    mask = small.copy()
+    if secondary and mask.sum() == 1 and (~mask).sum() >= 1:
+        # Mask the smallest remaining group too, so subtraction from a total
+        # gives only the pooled figures of at least k respondents.
+        rest = np.flatnonzero(~mask)
+        mask[rest[np.argmin(c[rest])]] = True
+    out = table.copy()
+    # A group masked only to protect another is not small: saying "<k" would be false.
+    markers = np.where(small, f"<{k}", SECONDARY_MARKER)
+    if mask.any():
+        for col in out.columns:
+            if col in label_cols:
+                continue
+            if col == count_column or not (pd.api.types.is_numeric_dtype(out[col])
+                                           or pd.api.types.is_bool_dtype(out[col])):
+                out[col] = out[col].astype(object)
+                out.loc[mask, col] = markers[mask]
+            else:
+                out[col] = out[col].astype(float)
+                out.loc[mask, col] = np.nan
+    out["suppressed"] = mask
+    return out
+
+
+def small_groups(groups: pd.Series, k: int = DEFAULT_K) -> pd.Series:
+    """Sizes of the groups in ``groups`` that have fewer than ``k`` members (missing ignored).
+
+    Returns a Series indexed by group label (empty when every group is large
+    enough). Use it before comparing groups or tabulating by a column.
+
+    >>> import pandas as pd
+    >>> small_groups(pd.Series(["a"] * 6 + ["b"] * 2 + [None])).to_dict()
+    {'b': 2}
+    """
+    k = _check_k(k)
+    if not isinstance(groups, pd.Series):
+        raise AnalysisInputError(f"groups must be a pandas Series, got {type(groups).__name__}")
+    sizes = groups.value_counts(dropna=True, sort=False)
+    # Categories nobody chose describe nobody and are not reported.
+    return sizes[(sizes > 0) & (sizes < k)].rename("n")
+
+
+def groups_large_enough(groups: pd.Series, k: int = DEFAULT_K) -> bool:
+    """True when every (non-missing) group in ``groups`` has at least ``k`` members.
+
+    >>> import pandas as pd
+    >>> groups_large_enough(pd.Series(["a"] * 5 + ["b"] * 5)), groups_large_enough(
+    ...     pd.Series(["a"] * 5 + ["b"]))
+    (True, False)
+    """
+    return small_groups(groups, k).empty

@@ -1,0 +1,247 @@
+"""The course's exercises, two to four per notebook, each computed from the learner's cohort.
+
+Importing this module registers them with :mod:`coursekit.course.exercises`. Keys are
+``"NN.k"``: notebook number and exercise number.
+"""
+
+from __future__ import annotations
+
+from coursekit.course.exercises import Exercise, Trap, register
+from coursekit.course.session import Course
+
+
+def _items(c: Course) -> list[str]:
+    return list(c.codebook.item_ids)
+
+
+# --- 01 Meet the data ---------------------------------------------------------------------
+register(Exercise(
+    "01.1", "How many respondents does the raw survey file hold?", "integer",
+    lambda c: len(c.raw),
+    hint="Count the rows of course.raw, the data before cleaning.",
+    traps=(Trap(lambda c: c.n, "That is the number left after cleaning; count course.raw."),),
+))
+register(Exercise(
+    "01.2", "How many respondents were flagged as careless by any sign?", "integer",
+    lambda c: int(c.cleaning.flags["careless"].sum()),
+    hint="course.cleaning.flags has one True/False column per sign and 'careless' for any.",
+    traps=(Trap(lambda c: int(c.cleaning.flags["attention_failed"].sum()),
+                "That counts only the failed attention checks; use the 'careless' column."),),
+))
+register(Exercise(
+    "01.3", "What percentage of all item answers in the raw data is missing?", "number",
+    lambda c: 100 * c.raw[_items(c)].isna().to_numpy().mean(),
+    hint="Take the item columns of course.raw, .isna(), then the mean of all cells, times 100.",
+    tolerance=0.05, close=0.5,
+    traps=(Trap(lambda c: c.raw[_items(c)].isna().to_numpy().mean(),
+                "That is a share between 0 and 1; the question asks for a percentage."),
+           Trap(lambda c: 100 * c.data[_items(c)].isna().to_numpy().mean(),
+                "Close: that is after cleaning. Use course.raw, the data before cleaning.")),
+))
+
+
+# --- 02 Measuring motives -----------------------------------------------------------------
+def _alpha(c: Course, scale: str) -> float:
+    from coursekit.analysis.reliability import cronbach_alpha
+    from coursekit.analysis.scoring import keyed_items
+
+    return cronbach_alpha(keyed_items(c.data, scale, c.codebook)).raw
+
+
+def _unkeyed_mean(c: Course, scale: str) -> float:
+    items = c.data[list(c.codebook.scale(scale).item_ids)]
+    return float(items.mean(axis=1).mean())
+
+
+register(Exercise(
+    "02.1", "What is Cronbach's raw alpha of the compulsive use scale?", "number",
+    lambda c: _alpha(c, "compulsive"),
+    hint="cronbach_alpha(keyed_items(course.data, 'compulsive', course.codebook)).raw",
+    tolerance=0.005, close=0.03,
+))
+register(Exercise(
+    "02.2", "What is the mean comparison score of the cohort?", "number",
+    lambda c: float(c.scores["comparison"].mean()),
+    hint="course.scores holds every scale score, reverse keys applied.",
+    tolerance=0.005, close=0.05,
+    traps=(Trap(lambda c: _unkeyed_mean(c, "comparison"),
+                "That mean skips the reverse keys: soc3 and soc6 must be mirrored first "
+                "(course.scores has them right)."),),
+))
+register(Exercise(
+    "02.3", "Which authenticity item has the lowest corrected item-total correlation?",
+    "choice",
+    lambda c: _item_analysis(c, "authenticity")["r_drop"].idxmin(),
+    hint="item_analysis(keyed authenticity items) has an r_drop column; idxmin() names the row.",
+    traps=(Trap(lambda c: _item_analysis(c, "authenticity")["r_drop"].idxmax(),
+                "That item has the *highest* r_drop; look for the lowest."),),
+))
+
+
+def _item_analysis(c: Course, scale: str):
+    from coursekit.analysis.reliability import item_analysis
+    from coursekit.analysis.scoring import keyed_items
+
+    return item_analysis(keyed_items(c.data, scale, c.codebook))
+
+
+# --- 03 Exploring motives -----------------------------------------------------------------
+def _comparison_by_gender(c: Course, order: list[str]):
+    return c.compare("comparison", "gender", order=order)
+
+
+def _influence_by_status(c: Course):
+    return c.compare("influence", "creator_status")
+
+
+register(Exercise(
+    "03.1", "What is Hedges' g for comparison, women minus men?", "number",
+    lambda c: _comparison_by_gender(c, ["woman", "man"]).effect_size,
+    hint="stats.compare_groups(..., order=['woman', 'man']).effect_size",
+    tolerance=0.005, close=0.05,
+    traps=(Trap(lambda c: _comparison_by_gender(c, ["man", "woman"]).effect_size,
+                "The sign is flipped: that is men minus women."),),
+))
+register(Exercise(
+    "03.2", "Which creator status group has the highest mean creativity?", "choice",
+    lambda c: c.frame.groupby("creator_status")["creativity"].mean().idxmax(),
+    hint="Group course.frame by creator_status and compare the creativity means.",
+))
+register(Exercise(
+    "03.3", "What share of the variance in influence does creator status account for?",
+    "number", lambda c: _influence_by_status(c).effect_size,
+    hint="The effect size of the three-group comparison is eta squared.",
+    tolerance=0.005, close=0.03,
+))
+
+
+# --- 04 The structure of motives ----------------------------------------------------------
+def _pa(c: Course):
+    from coursekit.analysis.factors import parallel_analysis
+    from coursekit.analysis.scoring import keyed_items
+
+    return parallel_analysis(keyed_items(c.data, c.structure_scales(), c.codebook),
+                             n_iter=50, seed=1)
+
+
+def _r(c: Course, a: str, b: str) -> float:
+    return float(c.scores[a].corr(c.scores[b]))
+
+
+register(Exercise(
+    "04.1", "How many factors does parallel analysis suggest?", "integer",
+    lambda c: _pa(c).n_factors,
+    hint="parallel_analysis(...).n_factors, or count the observed eigenvalues above the "
+         "random ones in the plot.", close=1,
+))
+register(Exercise(
+    "04.2", "What is the correlation between validation and comparison?", "number",
+    lambda c: _r(c, "validation", "comparison"),
+    hint="course.scores['validation'].corr(course.scores['comparison'])",
+    tolerance=0.005, close=0.03,
+))
+register(Exercise(
+    "04.3", "Which scale correlates most negatively with self-esteem?", "choice",
+    lambda c: c.scores.corr()["self_esteem"].drop(["self_esteem", "wellbeing"]).idxmin(),
+    hint="Take the self_esteem column of course.scores.corr() and find its smallest value "
+         "(leave out self-esteem itself and the other outcome).",
+))
+
+
+# --- 05 Motives and outcomes --------------------------------------------------------------
+def _full_model(c: Course):
+    from coursekit.analysis.stats import regression
+
+    predictors = " + ".join(c.codebook.scale_names("motive") + c.codebook.scale_names("pitfall"))
+    return regression(c.frame, f"self_esteem ~ {predictors}")
+
+
+def _moderation(c: Course):
+    import numpy as np
+
+    from coursekit.analysis.stats import moderation
+
+    frame = c.frame.assign(log_minutes=np.log(c.frame["daily_minutes"] + 5))
+    return moderation(frame, y="self_esteem", x="comparison", moderator="log_minutes")
+
+
+register(Exercise(
+    "05.1", "What is the standardized coefficient (beta) of compulsive use?", "number",
+    lambda c: float(_full_model(c).table.set_index("term").loc["compulsive", "beta"]),
+    hint="The 'beta' column of the model's table, row 'compulsive'.",
+    tolerance=0.005, close=0.03,
+    traps=(Trap(lambda c: float(_full_model(c).table.set_index("term").loc["compulsive", "b"]),
+                "That is the unstandardized b; the question asks for beta."),),
+))
+register(Exercise(
+    "05.2", "What share of the variance in self-esteem does the model explain (R2)?",
+    "number", lambda c: _full_model(c).r2,
+    hint="model.r2", tolerance=0.005, close=0.02,
+    traps=(Trap(lambda c: _full_model(c).adj_r2,
+                "That is the adjusted R2; the question asks for R2 itself."),),
+))
+register(Exercise(
+    "05.3", "Is the interaction of comparison and log minutes significant at .05?", "choice",
+    lambda c: "yes" if _moderation(c).interaction["p"] < 0.05 else "no",
+    hint="Look at the p-value of the comparison:log_minutes row.",
+))
+
+
+# --- 06 Pitfalls --------------------------------------------------------------------------
+def _mediation(c: Course, n_boot: int = 2000):
+    from coursekit.analysis.stats import mediation
+
+    return mediation(c.frame, x="validation", m="comparison", y="self_esteem",
+                     n_boot=n_boot, seed=6)
+
+
+def _excludes_zero(result) -> str:
+    return "yes" if result.ci_low > 0 or result.ci_high < 0 else "no"
+
+
+register(Exercise(
+    "06.1", "What percentage of the cohort is at risk (compulsive score >= 3.5)?", "number",
+    lambda c: 100 * float((c.scores["compulsive"] >= 3.5).mean()),
+    hint="(course.scores['compulsive'] >= 3.5).mean() is a share; times 100.",
+    tolerance=0.05, close=0.5,
+    traps=(Trap(lambda c: float((c.scores["compulsive"] >= 3.5).mean()),
+                "That is a share between 0 and 1; the question asks for a percentage."),
+           Trap(lambda c: 100 * float((c.scores["compulsive"] > 3.5).mean()),
+                "Almost: 'or more' includes a score of exactly 3.5 (use >=)."),),
+))
+register(Exercise(
+    "06.2", "What is the indirect effect of validation on self-esteem through comparison?",
+    "number", lambda c: _mediation(c, n_boot=100).indirect,
+    hint="mediation.indirect is a * b.", tolerance=0.005, close=0.02,
+))
+register(Exercise(
+    "06.3", "Does the bootstrap 95% interval of the indirect effect exclude zero?", "choice",
+    lambda c: _excludes_zero(_mediation(c)),
+    hint="Zero is excluded when both interval limits have the same sign.",
+))
+
+
+# --- 07 Capstone --------------------------------------------------------------------------
+register(Exercise(
+    "07.1", "What is Cronbach's alpha of self-esteem in this cohort?", "number",
+    lambda c: _alpha(c, "self_esteem"),
+    hint="reliability_table(course.data, course.codebook).loc['self_esteem', 'alpha']",
+    tolerance=0.005, close=0.03,
+))
+register(Exercise(
+    "07.2", "How many of the hypotheses does this cohort support?", "integer",
+    lambda c: int(_hypotheses(c)["supported"].sum()),
+    hint="Sum the 'supported' column of report.hypothesis_table(course).", close=1,
+))
+register(Exercise(
+    "07.3", "What is the correlation between escapism and compulsive use?", "number",
+    lambda c: _r(c, "escapism", "compulsive"),
+    hint="course.scores['escapism'].corr(course.scores['compulsive'])",
+    tolerance=0.005, close=0.03,
+))
+
+
+def _hypotheses(c: Course):
+    from coursekit.course.report import hypothesis_table
+
+    return hypothesis_table(c)

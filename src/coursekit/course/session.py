@@ -1,0 +1,191 @@
+"""What every notebook does first: pick the cohort's data, clean it, score it.
+
+A notebook's ``parameters`` cell sets ``data_path``, ``seed``, ``n_respondents``,
+``cohort`` and ``min_group_size``; :func:`start` turns them into a
+:class:`Course`, the one object the rest of the notebook reads from:
+
+- ``data_path`` given: that survey file (an instructor's own class);
+- else ``seed`` given: a personal cohort of ``n_respondents`` simulated with it;
+- else: the bundled synthetic cohort.
+
+Out-of-range answers are set to missing and careless responders are excluded
+(notebook 01 shows both decisions and their effect); the raw data stay
+available as ``course.raw``.
+
+Example
+-------
+>>> from coursekit.course import start
+>>> c = start(cohort="demo")
+>>> c.n, c.scores.columns[0]
+(751, 'validation')
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from coursekit.analysis.scoring import score_all
+from coursekit.analysis.stats import GroupComparison, compare_groups
+from coursekit.common.errors import AnalysisInputError, CourseKitError
+from coursekit.survey.clean import CleanResult, clean_survey
+from coursekit.survey.codebook import Codebook, load_codebook
+from coursekit.survey.load import load_survey
+from coursekit.survey.simulate import simulate_survey
+
+#: Fewest analysable respondents the course runs on (a regression of seven predictors needs 10).
+MIN_RESPONDENTS = 10
+#: Respondents per item a factor analysis of a set of scales asks for in notebooks 04 and 07.
+RESPONDENTS_PER_ITEM = 2
+
+
+@dataclass(frozen=True)
+class UnavailableComparison:
+    """Stands in for a group comparison the cohort is too small for.
+
+    It prints why, reads as missing (``effect_size`` is NaN) and has an empty
+    ``groups`` table, so a notebook runs on to the end on a small class.
+    """
+
+    score: str
+    group: str
+    reason: str
+    min_group_size: int
+
+    effect_size: float = float("nan")
+    effect_ci: tuple[float, float] | None = None
+    p: float = float("nan")
+
+    @property
+    def groups(self) -> pd.DataFrame:
+        return pd.DataFrame(columns=["n", "mean", "sd", "ci_low", "ci_high", "suppressed"])
+
+    def __str__(self) -> str:
+        return f"{self.score} by {self.group}: no comparison for this cohort ({self.reason})"
+
+
+@dataclass(frozen=True)
+class Course:
+    """A cohort ready for analysis: raw data, cleaning record, analysis data and scale scores."""
+
+    codebook: Codebook
+    cohort: str
+    source: str
+    synthetic: bool
+    min_group_size: int
+    raw: pd.DataFrame
+    cleaning: CleanResult
+    scores: pd.DataFrame
+
+    @property
+    def data(self) -> pd.DataFrame:
+        """The analysis data: out-of-range answers missing, careless responders excluded."""
+        return self.cleaning.data
+
+    @property
+    def n(self) -> int:
+        return len(self.cleaning.data)
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        """Analysis data with the scale scores joined on (one row per respondent)."""
+        return pd.concat([self.data, self.scores], axis=1)
+
+    def title(self, text: str) -> str:
+        """A figure or table title carrying the cohort label."""
+        return f"{text} — {self.cohort}" if self.cohort else text
+
+    def describe(self) -> str:
+        """One line on where the data come from and how many respondents remain."""
+        excluded = len(self.cleaning.excluded)
+        return (f"Cohort '{self.cohort}': {self.source}; {len(self.raw):,} respondents, "
+                f"{excluded} excluded as careless, {self.n:,} analysed.")
+
+    def compare(self, score: str, group: str, order: list[str] | None = None
+                ) -> GroupComparison | UnavailableComparison:
+        """:func:`coursekit.analysis.stats.compare_groups` with this cohort's privacy threshold.
+
+        Groups follow the codebook's order unless ``order`` is given. When the
+        cohort cannot support the comparison (say fewer than two groups reach
+        ``min_group_size``), an :class:`UnavailableComparison` says so instead of
+        raising, so the notebook still runs.
+        """
+        frame = self.frame
+        if order is None:
+            present = set(frame[group].dropna().unique())
+            categories = (self.codebook.variable(group).categories
+                          if self.codebook.has_variable(group) else ())
+            order = [c for c in categories if c in present] or None
+        try:
+            return compare_groups(frame, score, group, order=order,
+                                  min_group_size=self.min_group_size)
+        except AnalysisInputError as exc:
+            return UnavailableComparison(score, group, str(exc), self.min_group_size)
+
+    def structure_scales(self, per_item: int = RESPONDENTS_PER_ITEM) -> list[str]:
+        """The motive and pitfall scales a factor analysis of this cohort can take.
+
+        All seven when there are at least ``per_item`` complete respondents per
+        item; for a smaller class, scales are dropped from the end (pitfalls
+        first) until that holds, keeping at least two.
+        """
+        from coursekit.analysis.scoring import keyed_items
+
+        scales = list(self.codebook.scale_names("motive") + self.codebook.scale_names("pitfall"))
+        while len(scales) > 2:
+            items = keyed_items(self.data, scales, self.codebook)
+            if len(items.dropna()) >= per_item * items.shape[1]:
+                break
+            scales.pop()
+        return scales
+
+    def preview(self, rows: int = 5) -> pd.DataFrame:
+        """The first rows of the raw data, for synthetic cohorts only.
+
+        Rows of a real class's data are never listed; for those the preview is a
+        per-column summary (count of answers, missing share) instead.
+        """
+        if self.synthetic:
+            return self.raw.head(rows).drop(columns=_identifying(self.codebook, self.raw))
+        shown = self.raw.drop(columns=_identifying(self.codebook, self.raw))
+        return pd.DataFrame({"answers": shown.notna().sum(),
+                             "missing share": shown.isna().mean().round(3)})
+
+
+def _identifying(cb: Codebook, df: pd.DataFrame) -> list[str]:
+    return [v.name for v in cb.variables if v.identifying and v.name in df.columns]
+
+
+def start(
+    data_path: str | Path | None = None,
+    seed: int | None = None,
+    n_respondents: int = 800,
+    cohort: str = "",
+    min_group_size: int = 5,
+    *,
+    exclude_careless: bool = True,
+) -> Course:
+    """Load, clean and score a cohort from a notebook's parameters (see the module docstring)."""
+    if isinstance(min_group_size, bool) or not isinstance(min_group_size, int) \
+            or min_group_size < 2:
+        raise CourseKitError(f"min_group_size must be a whole number >= 2, got {min_group_size!r}")
+    cb = load_codebook()
+    if data_path not in (None, ""):
+        raw = load_survey(data_path, cb)
+        source, synthetic = f"survey file {Path(str(data_path)).name}", False
+    elif seed is not None:
+        raw = simulate_survey(int(n_respondents), int(seed), codebook=cb)
+        source, synthetic = f"simulated cohort (seed {seed}, n = {n_respondents})", True
+    else:
+        raw = load_survey(None, cb)
+        source, synthetic = "the bundled synthetic cohort", True
+    cleaning = clean_survey(raw, cb, exclude_careless=exclude_careless)
+    if len(cleaning.data) < MIN_RESPONDENTS:
+        raise CourseKitError(
+            f"only {len(cleaning.data)} usable respondents in {source}; the course needs at "
+            f"least {MIN_RESPONDENTS}"
+        )
+    scores = score_all(cleaning.data, cb)
+    return Course(cb, str(cohort), source, synthetic, int(min_group_size), raw, cleaning, scores)
