@@ -1,47 +1,32 @@
 """Privacy end to end: a class of 30 imported from an export, rendered as a whole course.
 
-The export carries a planted name, e-mail address and IP address, and one gender
-group of 3 students. Nothing planted may reach the imported file or any rendered
-output, and no rendered notebook may show a statistic of the group of 3.
+The render (both variants) is shared with other tests: ``class_site`` in conftest. The
+export carries a planted name, e-mail address and IP address, and one gender group of
+3 students. Nothing planted may reach the imported file or any rendered output, and no
+rendered notebook may show a statistic of the group of 3.
 """
 
 from __future__ import annotations
 
+import json
 import re
 
 import nbformat
-import pytest
 
 from coursekit.common.mime import PLOTLY_MIME
-from coursekit.survey.simulate import simulate_survey
-from tests.conftest import run_cli
-
-PLANTED = ("Zelda Quartermain", "zelda.quartermain@example.org", "203.0.113.77")
-SMALL_GROUP = "non-binary"
+from tests.conftest import PLANTED, SMALL_GROUP
 
 
-@pytest.fixture(scope="module")
-def rendered(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("class30")
-    df = simulate_survey(30, seed=5)
-    df["gender"] = [SMALL_GROUP] * 3 + ["woman"] * 14 + ["man"] * 13
-    df.insert(1, "Full name", [PLANTED[0]] + [f"Student {i}" for i in range(29)])
-    df.insert(2, "Email Address", [PLANTED[1]] + [f"s{i}@school.example" for i in range(29)])
-    df.insert(3, "IP Address", [PLANTED[2]] + [f"198.51.100.{i}" for i in range(29)])
-    df.loc[0, "comment"] = f"write to {PLANTED[1]}"
-    (folder / "export.csv").write_text(df.to_csv(index=False), encoding="utf-8")
-    imported = run_cli("import", "--source", "csv", "export.csv", "--out", "class.csv",
-                       cwd=folder, env={"COURSEKIT_SALT": "a salt for the privacy test"})
-    assert imported.returncode == 0, imported.stderr
-    render = run_cli("render", "--data", "class.csv", "--jobs", "2", "--out", "site",
-                     cwd=folder)
-    assert render.returncode == 0, render.stdout + render.stderr
-    assert "8 rendered, 0 failed" in render.stdout
-    return folder, imported, render
+def test_the_class_imports_and_renders(class_site):
+    imported = json.loads((class_site.folder / "import.json").read_text())
+    assert imported["returncode"] == 0, imported["stderr"]
+    assert class_site.returncode == 0, class_site.stdout[-3000:] + class_site.stderr[-3000:]
+    assert "16 rendered, 0 failed" in class_site.stdout
 
 
-def test_planted_identifiers_reach_no_file(rendered):
-    folder, imported, render = rendered
+def test_planted_identifiers_reach_no_file(class_site):
+    folder = class_site.folder
+    imported = json.loads((folder / "import.json").read_text())
     files = [p for p in folder.rglob("*") if p.is_file() and p.name != "export.csv"]
     assert any(p.suffix == ".html" for p in files) and any(p.suffix == ".ipynb" for p in files)
     for path in files:
@@ -51,7 +36,7 @@ def test_planted_identifiers_reach_no_file(rendered):
         # The instructor's folders stay out of pages: data_path is the bare file name.
         assert str(folder) not in text or path.name == "manifest.json", path
     for planted in PLANTED:
-        assert planted not in imported.stdout + imported.stderr + render.stdout
+        assert planted not in imported["stdout"] + imported["stderr"] + class_site.stdout
 
 
 def _strings(value):
@@ -65,10 +50,9 @@ def _strings(value):
             yield from _strings(v)
 
 
-def test_no_statistic_of_a_group_of_three(rendered):
-    folder, _, _ = rendered
-    notebooks = sorted(folder.glob("site/*/instructor/*.ipynb"))
-    assert len(notebooks) == 8
+def test_no_statistic_of_a_group_of_three(class_site):
+    notebooks = sorted(class_site.out.glob("*/*/*.ipynb"))
+    assert len(notebooks) == 16  # both variants
     mentions = 0
     for path in notebooks:
         nb = nbformat.read(path, as_version=4)

@@ -1,9 +1,10 @@
 """The real course through ``coursekit render``: both variants of every notebook, offline.
 
-One render of ``notebooks/`` on the bundled cohort (16 notebooks, 2 jobs), then
-checks of what a learner and an instructor get: every notebook runs, students
-see placeholders and "not attempted" instead of solutions, every page works
-without a network, and the sizes stay within the course's limits.
+One render of ``notebooks/`` in both variants for an imported class of 30 (16
+notebooks, 2 jobs; ``class_site`` in conftest, shared with the privacy tests), then
+checks of what a learner and an instructor get: every notebook runs, students see
+placeholders and "not attempted" instead of solutions, every page works without a
+network, and the sizes stay within the course's limits.
 """
 
 from __future__ import annotations
@@ -13,17 +14,14 @@ import re
 import nbformat
 import pytest
 
-from tests.conftest import ROOT, run_cli
+from tests.conftest import COURSE_NOTEBOOKS as COURSE
 
-COURSE = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 REMOTE_SCRIPT = re.compile(r"<script[^>]*\bsrc\s*=\s*[\"']?\s*(?:https?:)?//", re.I)
 
 
 @pytest.fixture(scope="module")
-def course_site(tmp_path_factory):
-    out = tmp_path_factory.mktemp("course") / "site"
-    proc = run_cli("render", "--variant", "both", "--out", str(out), "--jobs", "2", cwd=ROOT)
-    return out, proc
+def course_site(class_site):
+    return class_site.out / "data-class", class_site
 
 
 def test_every_notebook_renders_in_both_variants(course_site):
@@ -34,7 +32,7 @@ def test_every_notebook_renders_in_both_variants(course_site):
     for nb in COURSE:
         for variant in ("student", "instructor"):
             for suffix in (".ipynb", ".html"):
-                assert (out / "bundled" / variant / f"{nb.stem}{suffix}").is_file()
+                assert (out / variant / f"{nb.stem}{suffix}").is_file()
 
 
 def test_students_get_placeholders_not_solutions(course_site):
@@ -45,7 +43,7 @@ def test_students_get_placeholders_not_solutions(course_site):
                      if "solution" in c.metadata.get("tags", [])
                      for line in c.source.splitlines()
                      if line.strip() and not line.strip().startswith("#")]
-        student_nb = out / "bundled" / "student" / f"{path.stem}.ipynb"
+        student_nb = out / "student" / f"{path.stem}.ipynb"
         for student_file in (student_nb, student_nb.with_suffix(".html")):
             text = student_file.read_text(encoding="utf-8")
             for line in solutions:
@@ -58,8 +56,8 @@ def test_students_get_placeholders_not_solutions(course_site):
 
 
 def test_pages_are_offline_and_within_size(course_site):
-    out, _ = course_site
-    pages = sorted(out.glob("bundled/*/*.html"))
+    out, site = course_site
+    pages = sorted(out.glob("*/*.html"))
     assert len(pages) == 2 * len(COURSE)
     for page in pages:
         text = page.read_text(encoding="utf-8")
@@ -70,5 +68,6 @@ def test_pages_are_offline_and_within_size(course_site):
         assert page.stat().st_size < 500_000, page
         captions = re.findall(r'<figcaption class="ck-caption">(.*?)</figcaption>', text, re.S)
         assert captions.count("") == 0 and len(captions) == text.count('class="ck-plot"')
-    instructor = [p for p in out.rglob("*") if p.is_file() and "/student/" not in p.as_posix()]
+    instructor = [p for p in site.out.rglob("*")
+                  if p.is_file() and "/student/" not in p.as_posix()]
     assert sum(p.stat().st_size for p in instructor) < 8 * 1024 * 1024
