@@ -18,7 +18,7 @@ import nbformat
 from nbclient import NotebookClient
 
 from coursekit.common.atomic import atomic_write_text
-from coursekit.course.plots import PLOTLY_MIME, WIDGET_MIME
+from coursekit.common.mime import PLOTLY_MIME, WIDGET_MIME
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -18,6 +18,7 @@ from scipy import stats as sps
 import coursekit.analysis.stats as cstats
 from coursekit.analysis.scoring import score_all
 from coursekit.analysis.stats import compare_groups, correlations, mediation, moderation, regression
+from coursekit.analysis.stats.indirect import _indirect_effects
 from coursekit.common.errors import AnalysisInputError
 from coursekit.survey.clean import clean_survey
 from coursekit.survey.simulate import simulate_survey
@@ -84,6 +85,27 @@ def test_spearman_correlations_equal_scipy_with_missing():
     ref = df[cols].dropna().corr(method="spearman")
     for row in complete.itertuples():
         assert row.r == pytest.approx(ref.at[row.x, row.y], abs=1e-12)
+
+
+def test_spearman_ranks_each_pair_on_its_own_complete_rows():
+    # DataFrame.corr("spearman") ranks the rows a pair shares, as the loop it replaced did
+    # (and R's cor(use = "pairwise")); ranking whole columns first would not.
+    rng = np.random.default_rng(8)
+    df = scores(3)[["escapism", "compulsive", "daily_minutes", "followers"]].copy()
+    for j, share in enumerate([0.1, 0.25, 0.4, 0.05]):
+        df.iloc[rng.random(len(df)) < share, j] = np.nan
+    table = correlations(df, method="spearman").set_index(["x", "y"])
+    whole_column_ranks = df.rank().corr()
+    moved = 0.0
+    for (x, y), row in table.iterrows():
+        pair = df[[x, y]].dropna()
+        assert row["n"] == len(pair)
+        assert row["r"] == pytest.approx(sps.spearmanr(pair[x], pair[y]).statistic, abs=1e-12)
+        moved = max(moved, abs(row["r"] - whole_column_ranks.at[x, y]))
+    assert moved > 1e-4
+    with pytest.raises(AnalysisInputError, match="does not vary on the rows"):
+        correlations(pd.DataFrame({"a": [1, 1, 1, 1, 2, np.nan], "b": [1, 2, 3, 4, np.nan, 5],
+                                   "c": [2, 1, 4, 3, 5, 6.0]}), method="spearman")
 
 
 def test_p_adjustment_equals_statsmodels():
@@ -372,7 +394,7 @@ def test_vectorized_bootstrap_equals_refitting_each_resample():
     d = scores(1)[["validation", "comparison", "self_esteem"]].dropna()
     x, m, y = (d[c].to_numpy() for c in d.columns)
     idx = np.random.default_rng(5).integers(0, len(d), size=(25, len(d)))
-    fast = cstats._indirect_effects(x, m, y, idx)
+    fast = _indirect_effects(x, m, y, idx)
     for i, rows in enumerate(idx):
         ones = np.ones(len(rows))
         a = np.linalg.lstsq(np.column_stack([ones, x[rows]]), m[rows], rcond=None)[0][1]
@@ -418,5 +440,13 @@ def test_effect_sizes_ignore_linear_rescaling_of_the_score(seed, shift, factor):
 
 
 def test_docstring_examples_run():
-    result = doctest.testmod(cstats, optionflags=doctest.NORMALIZE_WHITESPACE)
-    assert result.failed == 0 and result.attempted > 10
+    import importlib
+    import pkgutil
+
+    attempted = 0
+    for info in pkgutil.iter_modules(cstats.__path__):
+        module = importlib.import_module(f"{cstats.__name__}.{info.name}")
+        result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
+        assert result.failed == 0, info.name
+        attempted += result.attempted
+    assert doctest.testmod(cstats).failed == 0 and attempted > 10

@@ -97,12 +97,21 @@ def test_group_explorer_suppresses_small_groups():
 
     small = start(seed=3, n_respondents=60)
     e = GroupExplorer(small.frame, small.codebook, min_group_size=10)
+    e.set(score="influence", group="creator_status")
     e.set(score="comparison", group="gender")
-    drawn = set(e.figure.data[0].x) if e.figure.data and e.figure.data[0].x else set()
-    counts = small.frame["gender"].value_counts()
-    assert not drawn & set(counts[counts < 10].index)
-    assert "Suppressed" in caption_of(e.current_figure()) or "No comparison" in caption_of(
-        e.current_figure())
+    # Something must be drawn after the change: a figure with no trace would pass the
+    # privacy check below without showing anything.
+    traces = [t for t in e.figure.data if t.x is not None and len(t.x) and len(t.y)]
+    assert traces, "the explorer drew nothing"
+    counts = small.frame.dropna(subset=["comparison"])["gender"].value_counts()
+    large = [g for g in small.codebook.variable("gender").categories if counts.get(g, 0) >= 10]
+    small_groups = set(counts[counts < 10].index)
+    assert len(large) >= 2 and small_groups            # the cohort has both kinds
+    drawn = [x for t in traces for x in t.x]
+    assert drawn == large and not set(drawn) & small_groups
+    means = small.frame.groupby("gender", observed=True)["comparison"].mean()
+    assert list(traces[0].y) == pytest.approx([round(means[g], 3) for g in large])
+    assert "Suppressed" in caption_of(e.current_figure())
 
 
 def test_what_if_explorer_prediction_matches_model(course):

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from coursekit.analysis.checks import check_whole
 from coursekit.analysis.matrices import item_matrix, pairwise_corr, single_thread_blas
 from coursekit.common.errors import AnalysisInputError
 
@@ -160,12 +161,10 @@ def parallel_analysis(
     """
     if kind not in ("pc", "fa"):
         raise AnalysisInputError(f"kind must be 'pc' or 'fa', got {kind!r}")
-    if isinstance(n_iter, bool) or not isinstance(n_iter, int | np.integer) or n_iter < 10:
-        raise AnalysisInputError(f"n_iter must be a whole number of at least 10, got {n_iter!r}")
+    n_iter = check_whole(n_iter, "n_iter", minimum=10)
     if not 0.5 <= quantile < 1:
         raise AnalysisInputError(f"quantile must lie in [0.5, 1), got {quantile!r}")
-    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
-        raise AnalysisInputError(f"seed must be a whole number >= 0, got {seed!r}")
+    seed = check_whole(seed, "seed", minimum=0)
     r, names, n = _corr(items, min_items=3)
     k = len(names)
     if n <= k + 1:
@@ -251,9 +250,14 @@ def _varimax(a: np.ndarray) -> np.ndarray:
 
 
 def _promax(a: np.ndarray, power: int = 4) -> np.ndarray:
-    # psych::Promax (Hendrickson & White 1964): varimax, then a least-squares
-    # oblique rotation towards the target x * |x|^(power - 1), with columns
-    # scaled so that the factors have unit variance.
+    """psych::Promax (Hendrickson & White 1964) of the loadings ``a``.
+
+    Varimax, then a least-squares oblique rotation towards the target
+    ``x * |x|^(power - 1)``, with columns scaled so that the factors have unit
+    variance. Kept by hand: statsmodels' ``rotate_factors`` has no promax
+    (statsmodels 0.15), and this scaling is ``psych::Promax``'s, which the
+    course's loadings are meant to match.
+    """
     x = _varimax(a)
     target = x * np.abs(x) ** (power - 1)
     u = np.linalg.lstsq(x, target, rcond=None)[0]
@@ -312,9 +316,6 @@ def efa(
     >>> fit.highest().tolist()
     ['F1', 'F1', 'F1', 'F2', 'F2', 'F2']
     """
-    from statsmodels.multivariate.factor import Factor
-    from statsmodels.tools.sm_exceptions import ConvergenceWarning, EstimationWarning
-
     if rotation not in ROTATIONS:
         raise AnalysisInputError(
             f"rotation must be one of {', '.join(ROTATIONS)}, got {rotation!r}"
@@ -323,9 +324,7 @@ def efa(
         raise AnalysisInputError(f"method must be 'ml' or 'pa', got {method!r}")
     r, names, n = _corr(items, min_items=3)
     k = len(names)
-    if isinstance(n_factors, bool) or not isinstance(n_factors, int | np.integer) \
-            or n_factors < 1:
-        raise AnalysisInputError(f"n_factors must be a whole number >= 1, got {n_factors!r}")
+    n_factors = check_whole(n_factors, "n_factors", minimum=1)
     dof = ((k - n_factors) ** 2 - (k + n_factors)) / 2
     if dof < 0:
         raise AnalysisInputError(
@@ -339,35 +338,9 @@ def efa(
             "the items' correlation matrix is not positive definite (an item is a linear "
             "combination of others, or pairwise missing data made it improper)"
         )
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        with np.errstate(all="ignore"):
-            fit = Factor(corr=r, n_factor=int(n_factors), method=method, nobs=n).fit(rng=seed)
-            a = np.asarray(fit.loadings, dtype=np.float64)
-            loadings = _rotate(a, rotation)
-    problems = [w for w in caught
-                if issubclass(w.category, ConvergenceWarning | EstimationWarning)]
-    if problems or not np.isfinite(loadings).all():
-        raise AnalysisInputError(
-            f"the {n_factors}-factor model could not be fitted "
-            f"({problems[0].message if problems else 'no finite solution'}); "
-            "try fewer factors"
-        )
+    a, loadings = _fit(r, n, n_factors, method, rotation, seed)
     communality = (a**2).sum(axis=1)
-    if rotation in OBLIQUE and n_factors > 1:
-        p = np.linalg.pinv(loadings) @ a
-        phi = p @ p.T
-        d = np.sqrt(np.diag(phi))
-        phi = phi / np.outer(d, d)
-        loadings = loadings * d      # keep L Phi L' = A A' after rescaling Phi to unit diagonal
-    else:
-        phi = np.eye(n_factors)
-    signs = np.where(loadings.sum(axis=0) < 0, -1.0, 1.0)
-    loadings = loadings * signs
-    phi = phi * np.outer(signs, signs) + 0.0   # + 0.0 turns -0.0 into 0.0 for display
-    ss = np.diag(phi @ loadings.T @ loadings)
-    order = np.argsort(-ss, kind="stable")
-    loadings, phi, ss = loadings[:, order], phi[np.ix_(order, order)], ss[order]
+    loadings, phi, ss = _arrange(a, loadings, rotation, n_factors)
     factors = [f"F{j + 1}" for j in range(n_factors)]
     variance = pd.DataFrame(
         {"ss_loadings": ss, "proportion": ss / k, "cumulative": np.cumsum(ss) / k},
@@ -384,3 +357,45 @@ def efa(
         method=method,
         n=n,
     )
+
+
+def _fit(r: np.ndarray, n: int, n_factors: int, method: str, rotation: str, seed: int
+         ) -> tuple[np.ndarray, np.ndarray]:
+    """Unrotated and rotated loadings of statsmodels' ``Factor``, refusing a failed fit."""
+    from statsmodels.multivariate.factor import Factor
+    from statsmodels.tools.sm_exceptions import ConvergenceWarning, EstimationWarning
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with np.errstate(all="ignore"):
+            fit = Factor(corr=r, n_factor=int(n_factors), method=method, nobs=n).fit(rng=seed)
+            a = np.asarray(fit.loadings, dtype=np.float64)
+            loadings = _rotate(a, rotation)
+    problems = [w for w in caught
+                if issubclass(w.category, ConvergenceWarning | EstimationWarning)]
+    if problems or not np.isfinite(loadings).all():
+        raise AnalysisInputError(
+            f"the {n_factors}-factor model could not be fitted "
+            f"({problems[0].message if problems else 'no finite solution'}); "
+            "try fewer factors"
+        )
+    return a, loadings
+
+
+def _arrange(a: np.ndarray, loadings: np.ndarray, rotation: str, n_factors: int
+             ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Factor correlations, reflected and ordered loadings, and the variance of each factor."""
+    if rotation in OBLIQUE and n_factors > 1:
+        p = np.linalg.pinv(loadings) @ a
+        phi = p @ p.T
+        d = np.sqrt(np.diag(phi))
+        phi = phi / np.outer(d, d)
+        loadings = loadings * d      # keep L Phi L' = A A' after rescaling Phi to unit diagonal
+    else:
+        phi = np.eye(n_factors)
+    signs = np.where(loadings.sum(axis=0) < 0, -1.0, 1.0)
+    loadings = loadings * signs
+    phi = phi * np.outer(signs, signs) + 0.0   # + 0.0 turns -0.0 into 0.0 for display
+    ss = np.diag(phi @ loadings.T @ loadings)
+    order = np.argsort(-ss, kind="stable")
+    return loadings[:, order], phi[np.ix_(order, order)], ss[order]

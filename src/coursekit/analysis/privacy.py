@@ -17,7 +17,7 @@ Example
 >>> import pandas as pd
 >>> table = pd.DataFrame({"n": [40, 3, 25], "mean": [3.1, 4.6, 2.9]},
 ...                      index=pd.Index(["woman", "non-binary", "man"], name="gender"))
->>> suppress_small_groups(table, "n", secondary=False)
+>>> suppress_small_groups(table, "n", secondary=False)  # doctest: +NORMALIZE_WHITESPACE
              n  mean  suppressed
 gender
 woman       40   3.1       False
@@ -87,28 +87,8 @@ def suppress_small_groups(
     ([True, True, False], ['a', 'b', 'c'])
     """
     k = _check_k(k)
-    if not isinstance(table, pd.DataFrame):
-        raise AnalysisInputError(f"table must be a pandas DataFrame, got {type(table).__name__}")
-    if count_column not in table.columns:
-        raise AnalysisInputError(
-            f"count column '{count_column}' not in the table (columns: "
-            f"{', '.join(map(str, table.columns))})"
-        )
-    counts = table[count_column]
-    if not pd.api.types.is_numeric_dtype(counts):
-        raise AnalysisInputError(f"count column '{count_column}' is not numeric ({counts.dtype})")
-    if (counts < 0).any():
-        raise AnalysisInputError(f"count column '{count_column}' has negative counts")
-    if "suppressed" in table.columns:
-        raise AnalysisInputError("the table already has a 'suppressed' column")
-    label_cols = [] if labels is None else list(labels)
-    if label_cols:
-        absent = [c for c in label_cols if c not in table.columns]
-        if absent:
-            raise AnalysisInputError(f"label column(s) not in the table: {', '.join(absent)}")
-        if count_column in label_cols:
-            raise AnalysisInputError("the count column cannot be a label column")
-    c = counts.fillna(0).to_numpy(dtype=float)
+    label_cols = _check_table(table, count_column, labels)
+    c = table[count_column].fillna(0).to_numpy(dtype=float)
     small = c < k
     mask = small.copy()
     if secondary and mask.sum() == 1 and (~mask).sum() >= 1:
@@ -132,6 +112,32 @@ def suppress_small_groups(
                 out.loc[mask, col] = np.nan
     out["suppressed"] = mask
     return out
+
+
+def _check_table(table: pd.DataFrame, count_column: str, labels: Iterable[str] | None
+                 ) -> list[str]:
+    """Refuse a table :func:`suppress_small_groups` cannot mask; return its label columns."""
+    if not isinstance(table, pd.DataFrame):
+        raise AnalysisInputError(f"table must be a pandas DataFrame, got {type(table).__name__}")
+    if count_column not in table.columns:
+        raise AnalysisInputError(
+            f"count column '{count_column}' not in the table (columns: "
+            f"{', '.join(map(str, table.columns))})"
+        )
+    counts = table[count_column]
+    if not pd.api.types.is_numeric_dtype(counts):
+        raise AnalysisInputError(f"count column '{count_column}' is not numeric ({counts.dtype})")
+    if (counts < 0).any():
+        raise AnalysisInputError(f"count column '{count_column}' has negative counts")
+    if "suppressed" in table.columns:
+        raise AnalysisInputError("the table already has a 'suppressed' column")
+    label_cols = [] if labels is None else list(labels)
+    absent = [c for c in label_cols if c not in table.columns]
+    if absent:
+        raise AnalysisInputError(f"label column(s) not in the table: {', '.join(absent)}")
+    if count_column in label_cols:
+        raise AnalysisInputError("the count column cannot be a label column")
+    return label_cols
 
 
 def small_groups(groups: pd.Series, k: int = DEFAULT_K) -> pd.Series:

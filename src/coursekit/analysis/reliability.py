@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
+from coursekit.analysis.checks import check_ci
 from coursekit.analysis.matrices import cov2cor, item_matrix, pairwise_cov, single_thread_blas
 from coursekit.analysis.scoring import keyed_items
 from coursekit.common.errors import AnalysisInputError
@@ -103,7 +104,7 @@ class ItemCovariance:
 
     def alpha(self, drop: Iterable[str] = (), ci: float = 0.95) -> Alpha:
         """Alpha of the items left after dropping ``drop`` (see :func:`alpha_from_cov`)."""
-        _check_ci(ci)
+        check_ci(ci)
         c = self.cov.to_numpy()
         drop = list(drop)
         if drop:
@@ -150,11 +151,6 @@ def _feldt_ci(alpha: float, n: int, k: int, ci: float) -> tuple[float, float]:
     lower = 1 - (1 - alpha) * special.fdtri(df1, df2, 1 - tail)
     upper = 1 - (1 - alpha) * special.fdtri(df1, df2, tail)
     return float(lower), float(upper)
-
-
-def _check_ci(ci: float) -> None:
-    if not (isinstance(ci, float | int) and 0 < ci < 1):
-        raise AnalysisInputError(f"ci must be a confidence level between 0 and 1, got {ci!r}")
 
 
 def _alpha(cov: np.ndarray, n: int, ci: float) -> Alpha:
@@ -215,7 +211,7 @@ def alpha_from_cov(cov: pd.DataFrame | np.ndarray, n: int, *, ci: float = 0.95) 
     >>> print(alpha_from_cov(np.array([[1.0, 0.5], [0.5, 1.0]]), n=100))
     alpha = 0.667, 95% CI [0.505, 0.776] (standardized 0.667, average r 0.500; 2 items, n = 100)
     """
-    _check_ci(ci)
+    check_ci(ci)
     c = np.asarray(cov, dtype=np.float64)
     if c.ndim != 2 or c.shape[0] != c.shape[1]:
         raise AnalysisInputError(f"cov must be a square matrix, got shape {c.shape}")
@@ -284,7 +280,7 @@ def cronbach_alpha(items: pd.DataFrame, *, ci: float = 0.95) -> Alpha:
     >>> round(a.raw, 3), a.n, a.n_items
     (0.859, 5, 3)
     """
-    _check_ci(ci)
+    check_ci(ci)
     x, names = item_matrix(items)
     cov, _ = pairwise_cov(x, names)
     return _alpha(cov, len(items), ci)
@@ -347,9 +343,9 @@ def _one_factor_ml(r: np.ndarray) -> np.ndarray:
     uniquenesses ``psi`` minimize ``-sum_{j>1} (log e_j - e_j)`` over the
     eigenvalues ``e`` of ``Psi^-1/2 R Psi^-1/2`` (the loadings are
     concentrated out), with L-BFGS-B, the analytic gradient and ``psi`` in
-    [0.005, 1]. statsmodels' ``Factor(method="ml")`` fits the same model
-    (the tests compare both) in about ten times the time, which a
-    reliability table of many scales would pay once per scale.
+    [0.005, 1]. Kept instead of statsmodels' ``Factor(method="ml")``, which
+    fits the same model (the tests compare both) in about ten times the
+    time, which a reliability table of many scales would pay once per scale.
     """
     from scipy.optimize import minimize
 
@@ -458,7 +454,7 @@ def reliability_table(
     >>> table.index.tolist()
     ['compulsive', 'comparison', 'authenticity']
     """
-    _check_ci(ci)
+    check_ci(ci)
     cb = codebook or load_codebook()
     wanted_kinds = set(kinds) if kinds is not None else None
     names = list(scales) if scales is not None else list(cb.scale_names())

@@ -18,7 +18,7 @@ Example
 >>> df = pd.DataFrame({"val1": [5, 1], "val2": [4, 2], "val3": [5, 1], "val4": [1, 5],
 ...                    "val5": [4, None], "val6": [5, 1]})
 >>> score_scale(df, "validation").round(2).tolist()
-[4.67, 1.0]
+[4.67, 1.2]
 """
 
 from __future__ import annotations

@@ -4,6 +4,14 @@ Every table that describes groups of respondents goes through
 :func:`coursekit.analysis.privacy.suppress_small_groups`, so no cell a learner sees
 describes fewer than ``min_group_size`` respondents. Nothing here lists
 individual respondents.
+
+Example
+-------
+>>> import pandas as pd
+>>> df = pd.DataFrame({"at_risk": [True, False] * 7 + [True] * 3,
+...                    "status": ["viewer"] * 6 + ["occasional"] * 8 + ["regular"] * 3})
+>>> share_by_group(df, "at_risk", "status", min_group_size=5)["suppressed"].tolist()
+[False, True, True]
 """
 
 from __future__ import annotations

@@ -3,9 +3,16 @@
 Imports :mod:`coursekit.common`, :mod:`coursekit.survey` and :mod:`coursekit.analysis`;
 nothing here knows papermill or the render job.
 
+- :mod:`.session`: :func:`start` and the :class:`Course` a notebook reads from;
+- :mod:`.settings`: what a notebook and its answer key share (a transform, a cut-off, seeds);
+- :mod:`.judging` <- :mod:`.catalogue` <- :mod:`.exercises`: exercises as data and their
+  verdict, the course's exercises, and ``check`` (imports run one way, in that order);
+- :mod:`.plots` (plotly figures) <- :mod:`.widgets` (live explorers);
+- :mod:`.report`: the capstone's hypothesis table.
+
 >>> from coursekit.course import start
 >>> start(cohort="demo").n
-751
+752
 """
 
 from coursekit.course.session import Course, UnavailableComparison, start

@@ -1,13 +1,34 @@
 """The course's exercises, two to four per notebook, each computed from the learner's cohort.
 
-Importing this module registers them with :mod:`coursekit.course.exercises`. Keys are
-``"NN.k"``: notebook number and exercise number.
+:data:`EXERCISES` maps each key, ``"NN.k"`` (notebook number and exercise number), to
+its :class:`~coursekit.course.judging.Exercise`. The settings a notebook and its
+answer key share (a transform, a cut-off, a seed) come from
+:mod:`coursekit.course.settings`, and the answers read them from the ``Course`` exactly
+as the notebooks do (``course.risk_cutoff``, ``course.log_minutes()``, ``course.pa_seed``).
+
+>>> EXERCISES["06.1"].question
+'What percentage of the cohort is at risk (compulsive score >= 3.5)?'
+>>> sorted({key.split(".")[0] for key in EXERCISES})
+['01', '02', '03', '04', '05', '06', '07']
 """
 
 from __future__ import annotations
 
-from coursekit.course.exercises import Exercise, Trap, register
+from coursekit.common.errors import CourseKitError
+from coursekit.course import settings
+from coursekit.course.judging import Exercise, Trap
 from coursekit.course.session import Course
+
+#: Every exercise of the course, by key.
+EXERCISES: dict[str, Exercise] = {}
+
+
+def register(exercise: Exercise) -> Exercise:
+    """Add an exercise to :data:`EXERCISES` (keys are unique)."""
+    if exercise.key in EXERCISES:
+        raise CourseKitError(f"exercise {exercise.key} is registered twice")
+    EXERCISES[exercise.key] = exercise
+    return exercise
 
 
 def _items(c: Course) -> list[str]:
@@ -121,7 +142,7 @@ def _pa(c: Course):
     from coursekit.analysis.scoring import keyed_items
 
     return parallel_analysis(keyed_items(c.data, c.structure_scales(), c.codebook),
-                             n_iter=50, seed=1)
+                             n_iter=c.pa_iterations, seed=c.pa_seed)
 
 
 def _r(c: Course, a: str, b: str) -> float:
@@ -157,11 +178,9 @@ def _full_model(c: Course):
 
 
 def _moderation(c: Course):
-    import numpy as np
-
     from coursekit.analysis.stats import moderation
 
-    frame = c.frame.assign(log_minutes=np.log(c.frame["daily_minutes"] + 5))
+    frame = c.frame.assign(log_minutes=c.log_minutes())
     return moderation(frame, y="self_esteem", x="comparison", moderator="log_minutes")
 
 
@@ -188,26 +207,33 @@ register(Exercise(
 
 
 # --- 06 Pitfalls --------------------------------------------------------------------------
-def _mediation(c: Course, n_boot: int = 2000):
+def _mediation(c: Course, n_boot: int | None = None):
     from coursekit.analysis.stats import mediation
 
     return mediation(c.frame, x="validation", m="comparison", y="self_esteem",
-                     n_boot=n_boot, seed=6)
+                     n_boot=n_boot or c.mediation_boot, seed=c.mediation_seed)
 
 
 def _excludes_zero(result) -> str:
     return "yes" if result.ci_low > 0 or result.ci_high < 0 else "no"
 
 
+def _at_risk(c: Course):
+    return c.scores["compulsive"] >= c.risk_cutoff
+
+
+_CUT = settings.RISK_CUTOFF   # for the text only; the answers read the course's own
+
+
 register(Exercise(
-    "06.1", "What percentage of the cohort is at risk (compulsive score >= 3.5)?", "number",
-    lambda c: 100 * float((c.scores["compulsive"] >= 3.5).mean()),
-    hint="(course.scores['compulsive'] >= 3.5).mean() is a share; times 100.",
+    "06.1", f"What percentage of the cohort is at risk (compulsive score >= {_CUT:g})?",
+    "number", lambda c: 100 * float(_at_risk(c).mean()),
+    hint="(course.scores['compulsive'] >= course.risk_cutoff).mean() is a share; times 100.",
     tolerance=0.05, close=0.5,
-    traps=(Trap(lambda c: float((c.scores["compulsive"] >= 3.5).mean()),
+    traps=(Trap(lambda c: float(_at_risk(c).mean()),
                 "That is a share between 0 and 1; the question asks for a percentage."),
-           Trap(lambda c: 100 * float((c.scores["compulsive"] > 3.5).mean()),
-                "Almost: 'or more' includes a score of exactly 3.5 (use >=)."),),
+           Trap(lambda c: 100 * float((c.scores["compulsive"] > c.risk_cutoff).mean()),
+                f"Almost: 'or more' includes a score of exactly {_CUT:g} (use >=)."),),
 ))
 register(Exercise(
     "06.2", "What is the indirect effect of validation on self-esteem through comparison?",

@@ -12,6 +12,11 @@ figure that loads plotly.js once per site (:mod:`coursekit.render.run`).
 
 The theme is a small template of our own rather than plotly's default, whose
 layout would add about 8 KB to every stored figure.
+
+>>> import pandas as pd
+>>> fig = histogram(pd.Series([1.0, 2, 2, 3]), title="Minutes", x_title="minutes")
+>>> sorted(mime_bundle(fig)), list(fig.data[0].x)
+(['application/vnd.plotly.v1+json', 'text/plain'], [1.0, 2.0, 2.0, 3.0])
 """
 
 from __future__ import annotations

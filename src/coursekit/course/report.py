@@ -5,6 +5,11 @@ functions the course teaches and says, for each, whether the cohort supports
 it: the 95 % interval excludes zero in the predicted direction (for the one
 non-directional test, an ANOVA, p < .05). :func:`key_numbers` prints the
 figures a learner's report needs.
+
+>>> from coursekit.course import start
+>>> table = hypothesis_table(start(seed=3, n_respondents=200))
+>>> table.index.tolist()[:3], table["supported"].dtype.name
+(['H1a', 'H1b', 'H2a'], 'bool')
 """
 
 from __future__ import annotations
@@ -15,10 +20,9 @@ import numpy as np
 import pandas as pd
 
 from coursekit.analysis.reliability import reliability_table
-from coursekit.analysis.stats import compare_groups, correlations
+from coursekit.analysis.stats import correlations
 from coursekit.analysis.summaries import age_groups
-from coursekit.common.errors import AnalysisInputError
-from coursekit.course.session import Course, UnavailableComparison
+from coursekit.course.session import Course, compare_or_explain
 
 CREATOR_RANK = {"viewer": 0, "occasional": 1, "regular": 2}
 
@@ -56,13 +60,6 @@ def _frame(course: Course) -> pd.DataFrame:
                         age_group=age_groups(frame["age"]))
 
 
-def _compare(frame: pd.DataFrame, score: str, group: str, order: list, k: int):
-    try:
-        return compare_groups(frame, score, group, order=order, min_group_size=k)
-    except AnalysisInputError as exc:
-        return UnavailableComparison(score, group, str(exc), k)
-
-
 def hypothesis_table(course: Course) -> pd.DataFrame:
     """One row per hypothesis: test, estimate, 95 % interval, p and whether it is supported."""
     frame = _frame(course)
@@ -80,7 +77,7 @@ def hypothesis_table(course: Course) -> pd.DataFrame:
                  "test": "Hedges g (Welch t)", "estimate": g.effect_size,
                  "ci_low": ci[0], "ci_high": ci[1], "p": g.p, "supported": bool(ci[0] > 0)})
     ages = [c for c in frame["age_group"].cat.categories if (frame["age_group"] == c).any()]
-    a = _compare(frame, "compulsive", "age_group", ages, course.min_group_size)
+    a = compare_or_explain(frame, "compulsive", "age_group", ages, course.min_group_size)
     rows.append({"hypothesis": "H5b", "claim": "Compulsive use differs between age groups",
                  "test": "eta squared (Welch ANOVA)", "estimate": a.effect_size,
                  "ci_low": np.nan, "ci_high": np.nan, "p": a.p, "supported": bool(a.p < 0.05)})

@@ -17,19 +17,22 @@ Example
 >>> from coursekit.course import start
 >>> c = start(cohort="demo")
 >>> c.n, c.scores.columns[0]
-(751, 'validation')
+(752, 'validation')
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 
 import pandas as pd
 
 from coursekit.analysis.scoring import score_all
 from coursekit.analysis.stats import GroupComparison, compare_groups
 from coursekit.common.errors import AnalysisInputError, CourseKitError
+from coursekit.course import settings
 from coursekit.survey.clean import CleanResult, clean_survey
 from coursekit.survey.codebook import Codebook, load_codebook
 from coursekit.survey.load import load_survey
@@ -66,9 +69,36 @@ class UnavailableComparison:
         return f"{self.score} by {self.group}: no comparison for this cohort ({self.reason})"
 
 
+def compare_or_explain(frame: pd.DataFrame, score: str, group: str, order: Sequence | None,
+                       min_group_size: int) -> GroupComparison | UnavailableComparison:
+    """:func:`~coursekit.analysis.stats.compare_groups`, or why the cohort cannot support it.
+
+    An :class:`UnavailableComparison` stands in for the refusal (say fewer than two
+    groups reach ``min_group_size``), so a notebook runs on to the end on a small class.
+    """
+    try:
+        return compare_groups(frame, score, group, order=order, min_group_size=min_group_size)
+    except AnalysisInputError as exc:
+        return UnavailableComparison(score, group, str(exc), min_group_size)
+
+
 @dataclass(frozen=True)
 class Course:
-    """A cohort ready for analysis: raw data, cleaning record, analysis data and scale scores."""
+    """A cohort ready for analysis: raw data, cleaning record, analysis data and scale scores.
+
+    It also carries the settings a notebook shares with its answer key
+    (:mod:`coursekit.course.settings`), so a cell reads ``course.risk_cutoff``
+    instead of typing 3.5 again.
+    """
+
+    #: Compulsive-use score from which a respondent counts as at risk (notebook 06).
+    risk_cutoff: ClassVar[float] = settings.RISK_CUTOFF
+    #: Simulated samples and seed of the parallel analyses (notebooks 04 and 07).
+    pa_iterations: ClassVar[int] = settings.PA_ITERATIONS
+    pa_seed: ClassVar[int] = settings.PA_SEED
+    #: Bootstrap resamples and seed of the mediation (notebook 06).
+    mediation_boot: ClassVar[int] = settings.MEDIATION_BOOT
+    mediation_seed: ClassVar[int] = settings.MEDIATION_SEED
 
     codebook: Codebook
     cohort: str
@@ -93,6 +123,10 @@ class Course:
         """Analysis data with the scale scores joined on (one row per respondent)."""
         return pd.concat([self.data, self.scores], axis=1)
 
+    def log_minutes(self) -> pd.Series:
+        """Daily minutes on the log scale of notebook 05: ``log(minutes + 5)``."""
+        return settings.log_minutes(self.frame["daily_minutes"])
+
     def title(self, text: str) -> str:
         """A figure or table title carrying the cohort label."""
         return f"{text} — {self.cohort}" if self.cohort else text
@@ -110,7 +144,7 @@ class Course:
         Groups follow the codebook's order unless ``order`` is given. When the
         cohort cannot support the comparison (say fewer than two groups reach
         ``min_group_size``), an :class:`UnavailableComparison` says so instead of
-        raising, so the notebook still runs.
+        raising, so the notebook still runs (:func:`compare_or_explain`).
         """
         frame = self.frame
         if order is None:
@@ -118,11 +152,7 @@ class Course:
             categories = (self.codebook.variable(group).categories
                           if self.codebook.has_variable(group) else ())
             order = [c for c in categories if c in present] or None
-        try:
-            return compare_groups(frame, score, group, order=order,
-                                  min_group_size=self.min_group_size)
-        except AnalysisInputError as exc:
-            return UnavailableComparison(score, group, str(exc), self.min_group_size)
+        return compare_or_explain(frame, score, group, order, self.min_group_size)
 
     def structure_scales(self, per_item: int = RESPONDENTS_PER_ITEM) -> list[str]:
         """The motive and pitfall scales a factor analysis of this cohort can take.

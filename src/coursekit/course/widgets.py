@@ -10,6 +10,14 @@ Displayed in JupyterLab, an explorer is a live widget. Its display also
 carries the starting figure as plotly JSON and a caption, so an executed
 notebook opened without a kernel, or exported to HTML, still shows the
 figure in its starting state (see :mod:`coursekit.render.run`).
+
+>>> from coursekit.course import start
+>>> course = start(seed=2, n_respondents=120)
+>>> explorer = ItemExplorer(course.raw, course.codebook)
+>>> _ = explorer.set(item="cmp1")
+>>> list(explorer.figure.data[0].y) == course.raw["cmp1"].value_counts().reindex(
+...     [1.0, 2.0, 3.0, 4.0, 5.0], fill_value=0).tolist()
+True
 """
 
 from __future__ import annotations
