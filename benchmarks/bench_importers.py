@@ -14,10 +14,11 @@ import tempfile
 from pathlib import Path
 
 from benchmarks import best_of
+from coursekit.survey.canonical import write_survey
 from coursekit.survey.codebook import load_codebook
 from coursekit.survey.importers import import_export, write_import
 from coursekit.survey.load import check_survey
-from coursekit.survey.simulate import simulate_survey, write_survey
+from coursekit.survey.simulate import simulate_survey
 
 SALT = "benchmark salt, not a secret"
 

@@ -113,3 +113,30 @@ def test_malformed_codebook_names_file_row_and_value(codebook_copy, file, old, n
 def test_missing_codebook_folder(tmp_path):
     with pytest.raises(CodebookError, match="not found"):
         read_codebook(tmp_path / "none")
+
+
+def test_codebook_rows_are_spreadsheet_rows_after_a_blank_line(codebook_copy):
+    # The codebook is read by the one CSV reader: a blank line counts as a row, as a
+    # spreadsheet shows it (DictReader skipped it and named the row above).
+    path = codebook_copy / "items.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    bad = next(k for k, line in enumerate(lines) if line.startswith("val4,"))
+    lines[bad] = lines[bad].replace("val4,validation", "val4,validatoin", 1)
+    lines.insert(2, "")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(CodebookError, match=rf"items.csv: row {bad + 2}, column 'scale'"):
+        read_codebook(codebook_copy)
+
+
+def test_codebook_file_that_is_not_utf8_is_a_codebook_error(codebook_copy):
+    path = codebook_copy / "scales.csv"
+    path.write_bytes(path.read_text(encoding="utf-8").replace("Need", "N\u00e9ed").encode("cp1252"))
+    with pytest.raises(CodebookError, match="scales.csv: not UTF-8 text"):
+        read_codebook(codebook_copy)
+
+
+def test_short_codebook_rows_read_as_empty_cells(codebook_copy):
+    path = codebook_copy / "items.csv"
+    with path.open("a", encoding="utf-8") as fh:
+        fh.write("val7,validation,Likes decide my mood.,agree5\n")  # no 'reverse' cell
+    assert read_codebook(codebook_copy).item("val7").reverse is False

@@ -8,6 +8,7 @@ from coursekit.common.errors import InputFileError, SurveyDataError
 from coursekit.common.paths import bundled_survey_path
 from coursekit.survey.load import check_survey, load_survey, sniff_delimiter
 from coursekit.survey.simulate import simulate_survey, survey_to_csv
+from tests.conftest import FIXTURES
 
 
 @pytest.fixture(scope="module")
@@ -172,3 +173,53 @@ def test_unreadable_file_is_named(tmp_path, monkeypatch):
     monkeypatch.setattr(Path, "read_bytes", deny)
     with pytest.raises(InputFileError, match="locked.csv: permission denied"):
         load_survey(path)
+
+
+def test_rows_after_a_multi_line_cell_are_spreadsheet_rows():
+    # The fixture's comment on row 3 spans three lines; the bad age is on spreadsheet row 6
+    # (it was reported as row 8, the line number, before the reader counted records).
+    path = FIXTURES / "malformed" / "multiline_cell_before_bad_value.csv"
+    with pytest.raises(SurveyDataError) as info:
+        load_survey(path)
+    (problem,) = info.value.problems
+    assert (problem.column, problem.rows, problem.values) == ("age", (6,), ("old",))
+    checked = check_survey(path)
+    assert checked.report.n_rows == 25 and not checked.report.ok
+
+
+def test_multi_line_cell_is_kept_and_later_rows_keep_their_numbers(tmp_path, small):
+    df = small.copy()
+    df["comment"] = df["comment"].astype(object)
+    df.loc[1, "comment"] = "line one\nline two"
+    first = df["val2"].iloc[3:].first_valid_index()
+    df.loc[first, "val2"] = 44
+    path = tmp_path / "multi.csv"
+    path.write_text(survey_to_csv(df), encoding="utf-8")
+    checked = check_survey(path)
+    assert checked.data.loc[1, "comment"] == "line one\nline two"
+    w = next(w for w in checked.report.warnings if w.column == "val2")
+    assert w.rows == (first + 2,)
+
+
+def test_ragged_row_after_a_multi_line_cell_names_its_row(tmp_path, small_csv):
+    lines = small_csv.split("\n")
+    header = lines[0].split(",")
+    cells = lines[1].split(",")
+    cells[header.index("comment")] = '"a\nb\nc"'
+    lines[1] = ",".join(cells)
+    lines[4] += ",surplus"  # spreadsheet row 5
+    path = tmp_path / "ragged.csv"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    report = check_survey(path).report
+    (problem,) = [p for p in report.errors if "number of cells" in p.message]
+    assert problem.rows == (5,)
+
+
+def test_unparseable_record_names_the_last_good_row(tmp_path, small_csv):
+    lines = small_csv.split("\n")
+    lines.insert(3, '"' + "x" * 200_000)  # longer than the csv module's field limit
+    path = tmp_path / "huge.csv"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    report = check_survey(path).report
+    assert any("cannot parse the file after row 3: field larger than field limit" in p.message
+               for p in report.errors)

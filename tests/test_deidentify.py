@@ -2,7 +2,8 @@ import re
 
 import pytest
 
-from coursekit.common.errors import PrivacyError
+from coursekit.common.errors import PrivacyError, SecretError
+from coursekit.common.pseudonyms import MIN_SECRET_CHARS
 from coursekit.survey import deidentify
 from coursekit.survey.deidentify import (
     SALT_ENV,
@@ -50,11 +51,34 @@ def test_salt_sources_and_secrecy():
 
 
 def test_short_salt_is_refused_without_echoing_it():
-    with pytest.raises(PrivacyError, match="at least 12") as info:
+    with pytest.raises(PrivacyError, match="at least 16") as info:
         resolve_salt("hunter2")
     assert "hunter2" not in str(info.value)
     with pytest.raises(PrivacyError, match=SALT_ENV):
         resolve_salt(None, {SALT_ENV: "short"})
+
+
+@pytest.mark.parametrize("length", [12, 15, 16])
+def test_salt_and_course_secret_share_one_minimum_and_one_error(length):
+    # One rule for both keys: a salt is refused exactly when a course secret is.
+    from coursekit.render.roster import check_secret
+
+    key = "k" * length
+    if length < MIN_SECRET_CHARS:
+        with pytest.raises(SecretError, match=f"{length} characters") as salt_error:
+            resolve_salt(key)
+        with pytest.raises(SecretError, match=f"{length} characters") as secret_error:
+            check_secret(key)
+        assert key not in str(salt_error.value) + str(secret_error.value)
+    else:
+        assert resolve_salt(key).reproducible and check_secret(key) == key
+
+
+def test_pseudonyms_keep_their_values():
+    # Imported respondent ids are compared across runs: the bytes of the scheme are fixed.
+    assert pseudonym("R_1a2B3c4D5e6F7g8", resolve_salt("a class-specific secret")) \
+        == "P5445748617"
+    assert pseudonym(" R_1 ", resolve_salt(SALT)) == pseudonym("R_1", resolve_salt(SALT))
 
 
 def test_collisions_are_detected(monkeypatch):

@@ -10,9 +10,10 @@ import pytest
 
 from coursekit.cli import main as cli_main
 from coursekit.common.errors import InputFileError, SurveyDataError
+from coursekit.survey.consent import CONSENT_OPTIONS
 from coursekit.survey.deidentify import pseudonym, resolve_salt
 from coursekit.survey.importers import MappingEntry, import_export, read_mapping, write_import
-from coursekit.survey.instrument import CONSENT_OPTIONS, build_questionnaire, render_instrument
+from coursekit.survey.instrument import build_questionnaire, render_instrument
 from coursekit.survey.load import check_survey
 from tests.conftest import FIXTURES, run_cli
 from tests.test_instrument import parse_qualtrics
@@ -242,6 +243,23 @@ def test_out_of_range_age_names_the_export_row(tmp_path, capsys):
     export = _edited_copy(tmp_path, "forms_labels", 5, column, "430")
     err = _cli_fails(tmp_path, capsys, export, "--source", "google-forms")
     assert f"{export}: column 'age', row 5, value '430': value out of range" in err
+
+
+def test_rows_after_a_multi_line_answer_are_spreadsheet_rows(tmp_path):
+    # A free-text answer over three lines on row 3 is one row: the bad age is on row 6,
+    # both in the import's error and in the rows it reports.
+    age = "How old are you (in years)?"
+    export = _edited_copy(tmp_path, "forms_labels", 6, age, "old")
+    rows = list(csv.reader(io.StringIO(export.read_text(encoding="utf-8"), newline="")))
+    free = next(k for k, h in enumerate(rows[0]) if h.startswith("What do you like most"))
+    rows[2][free] = "one\ntwo\nthree"
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\r\n").writerows(rows)
+    export.write_text(buf.getvalue(), encoding="utf-8")
+    with pytest.raises(SurveyDataError) as info:
+        import_export(export, "google-forms", salt=SALT)
+    (problem,) = info.value.problems
+    assert (problem.column, problem.rows, problem.values) == (age, (6,), ("old",))
 
 
 def test_numbers_as_people_type_them(tmp_path):

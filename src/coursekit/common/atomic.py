@@ -3,6 +3,18 @@
 Every file coursekit writes goes to a temporary name in the same folder and is
 renamed into place (``os.replace`` is atomic on one file system), so an
 interrupted run leaves either the old file or the new one, never a torn one.
+
+>>> import pathlib, tempfile
+>>> target = pathlib.Path(tempfile.mkdtemp()) / "out.txt"
+>>> atomic_write_text(target, "new\\n").read_text()
+'new\\n'
+>>> with atomic_path(target) as tmp:  # a failed write leaves the old file and no leftovers
+...     _ = tmp.write_text("half")
+...     raise RuntimeError("disk full")
+Traceback (most recent call last):
+RuntimeError: disk full
+>>> target.read_text(), sorted(p.name for p in target.parent.iterdir())
+('new\\n', ['out.txt'])
 """
 
 from __future__ import annotations

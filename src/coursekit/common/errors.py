@@ -2,6 +2,14 @@
 
 Every error carries what went wrong, where, and what was expected, so that the
 command line can print it as a message and an exit code instead of a traceback.
+
+>>> problem = Problem("not a number", "age", (4, 9), ("old",), "a whole number")
+>>> problem.describe()
+"column 'age', rows 4, 9, value 'old': not a number (expected a whole number)"
+>>> str(SurveyDataError("class.csv", [problem])).splitlines()[0]
+'class.csv: 1 problem found'
+>>> issubclass(SecretError, PrivacyError) and issubclass(PrivacyError, CourseKitError)
+True
 """
 
 from __future__ import annotations
@@ -27,6 +35,10 @@ class OptionError(CourseKitError, ValueError):
 
 class PrivacyError(CourseKitError):
     """Respondents cannot be de-identified safely (a salt too short, a pseudonym collision)."""
+
+
+class SecretError(PrivacyError):
+    """A pseudonym key (an import salt, a course secret) is missing or too short to be safe."""
 
 
 class RenderError(CourseKitError):

@@ -1,4 +1,10 @@
-"""Where the bundled data live, installed or in a source checkout."""
+"""Where the bundled data live, installed or in a source checkout.
+
+>>> bundled_survey_path().name, codebook_dir().name
+('survey.csv', 'codebook')
+>>> (codebook_dir() / "items.csv").is_file()
+True
+"""
 
 from __future__ import annotations
 

@@ -16,89 +16,87 @@ Example
 True
 >>> 0 <= student_seed("007", secret) < 2**31
 True
+>>> check_secret("short")  # doctest: +ELLIPSIS
+Traceback (most recent call last):
+...
+coursekit.common.errors.SecretError: the course secret (...): the secret is too short (5 ...
 """
 
 from __future__ import annotations
 
-import csv
-import hashlib
-import hmac
-import io
 from collections.abc import Sequence
 from pathlib import Path
 
-from coursekit.common.errors import RenderError
+from coursekit.common.csvfile import read_csv
+from coursekit.common.errors import InputFileError, RenderError, SecretError
+from coursekit.common.pseudonyms import (
+    MIN_SECRET_CHARS,
+    check_secret_length,
+    hex_digest,
+    seed_of,
+    tagged,
+)
 
 SECRET_ENV = "COURSEKIT_SECRET"
-MIN_SECRET_LENGTH = 16
+#: The shortest course secret accepted: the one minimum of :mod:`coursekit.common.pseudonyms`.
+MIN_SECRET_LENGTH = MIN_SECRET_CHARS
 ROSTER_ID_COLUMN = "student_id"
-
-
-def _mac(secret: str, purpose: str, student_id: str) -> bytes:
-    message = f"coursekit/{purpose}\0{student_id}".encode()
-    return hmac.new(secret.encode("utf-8"), message, hashlib.sha256).digest()
 
 
 def student_seed(student_id: str, secret: str) -> int:
     """The student's cohort seed: HMAC-SHA256 of the id under the course secret, 31 bits.
 
-    >>> student_seed("007", "a course secret of some length") == \\
-    ...     student_seed("007", "a course secret of some length")
-    True
+    >>> student_seed("007", "a course secret of some length")
+    408049532
     """
-    return int.from_bytes(_mac(secret, "seed", student_id)[:4], "big") & 0x7FFF_FFFF
+    return seed_of(secret.encode("utf-8"), tagged("seed", student_id))
 
 
 def student_label(student_id: str, secret: str) -> str:
-    """The student's pseudonymous label (``s-`` and 8 hex digits), used for folders and titles."""
-    return "s-" + _mac(secret, "label", student_id).hex()[:8]
+    """The student's pseudonymous label (``s-`` and 8 hex digits), used for folders and titles.
+
+    >>> student_label("007", "a course secret of some length")
+    's-e5f71066'
+    """
+    return "s-" + hex_digest(secret.encode("utf-8"), tagged("label", student_id))[:8]
 
 
 def check_secret(secret: str | None) -> str:
-    """The course secret, or a :class:`RenderError` saying how to provide a good one."""
+    """The course secret, or a :class:`~coursekit.common.errors.SecretError` saying how to
+    provide a good one (the same length rule and error as an import salt)."""
     if not secret:
-        raise RenderError(
+        raise SecretError(
             f"a roster needs the course secret: set the environment variable {SECRET_ENV} "
             "(or pass --secret); keep it: the same secret re-creates every student's data")
-    if len(secret) < MIN_SECRET_LENGTH:
-        raise RenderError(
-            f"the course secret is too short ({len(secret)} characters, expected at least "
-            f"{MIN_SECRET_LENGTH}): students see their own seed and could guess a short secret; "
-            "make one with: python -c \"import secrets; print(secrets.token_urlsafe(24))\"")
+    check_secret_length(secret, f"the course secret ({SECRET_ENV} or --secret)")
     return secret
 
 
 def read_roster(path: str | Path) -> list[str]:
     """The student ids of a roster CSV (column ``student_id``; other columns are ignored).
 
-    Raises :class:`RenderError` for a missing column, an empty or repeated id,
-    or an id that looks like a path (``../x``, ``/abs``): ids never become
-    paths (labels do), but such an id is a roster mistake.
+    Raises :class:`RenderError` for an unreadable file, a missing column, an empty or
+    repeated id, or an id that looks like a path (``../x``, ``/abs``): ids never become
+    paths (labels do), but such an id is a roster mistake. Rows are spreadsheet rows,
+    counted as records (a quoted cell over two lines is one row).
     """
-    from coursekit.common.errors import InputFileError
-    from coursekit.survey.load import read_text, sniff_delimiter
-
     source = str(path)
     try:
-        text, _ = read_text(path)
+        records = list(read_csv(path).records())
     except InputFileError as exc:
         raise RenderError(f"roster {exc}") from None
-    first = text.splitlines()[0] if text.strip() else ""
-    reader = csv.reader(io.StringIO(text), delimiter=sniff_delimiter(first))
-    rows = list(reader)
-    if not rows or not any(cell.strip() for cell in rows[0]):
+    if not records:
         raise RenderError(
             f"roster {source}: empty file, expected a header with '{ROSTER_ID_COLUMN}'")
-    header = [h.strip() for h in rows[0]]
+    header = [h.strip() for h in records[0].cells]
     if ROSTER_ID_COLUMN not in header:
         raise RenderError(
             f"roster {source}: no '{ROSTER_ID_COLUMN}' column (found: {', '.join(header)})")
     col = header.index(ROSTER_ID_COLUMN)
     ids: list[str] = []
     first_row: dict[str, int] = {}
-    for number, row in enumerate(rows[1:], start=2):
-        if not any(cell.strip() for cell in row):
-            continue
+    for record in records[1:]:
+        number, row = record.row, record.cells
         value = row[col].strip() if col < len(row) else ""
         where = f"roster {source}: row {number}, column '{ROSTER_ID_COLUMN}'"
         if not value:

@@ -31,13 +31,16 @@ Example
 
 from __future__ import annotations
 
-import csv
+import itertools
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
 
-from coursekit.common.errors import CodebookError
+from coursekit.common.csvfile import read_csv
+from coursekit.common.errors import CodebookError, InputFileError
 from coursekit.common.paths import codebook_dir
+from coursekit.common.text import squash
 
 SCALE_KINDS = ("motive", "pitfall", "outcome")
 VARIABLE_TYPES = ("id", "integer", "number", "category", "check", "text")
@@ -65,9 +68,9 @@ class ResponseScale:
 
     def value_of(self, label: str) -> int | None:
         """The value whose anchor is ``label`` (case and spacing ignored), else None."""
-        key = _normal(label)
+        key = squash(label)
         for v, lab in zip(self.values, self.labels, strict=True):
-            if _normal(lab) == key:
+            if squash(lab) == key:
                 return v
         return None
 
@@ -134,9 +137,9 @@ class Variable:
     def category_of(self, answer: str) -> str | None:
         """The category an answer names, by category or option label (case and spacing
         ignored), else None."""
-        key = _normal(answer)
+        key = squash(answer)
         for category, label in zip(self.categories, self.option_labels, strict=True):
-            if key in (_normal(category), _normal(label)):
+            if key in (squash(category), squash(label)):
                 return category
         return None
 
@@ -262,21 +265,27 @@ class Codebook:
         ).set_index("scale")
 
 
-def _normal(text: str) -> str:
-    return " ".join(str(text).strip().lower().split())
+#: Rows of a codebook file: (spreadsheet row, column -> stripped cell).
+Rows = list[tuple[int, dict[str, str]]]
 
 
-def _read_rows(folder: Path, name: str, required: tuple[str, ...]) -> list[dict[str, str]]:
+def _read_rows(folder: Path, name: str, required: tuple[str, ...]) -> Rows:
+    """The rows of one codebook file, read by the one CSV reader (rows are spreadsheet
+    rows, blank ones skipped); a short row's missing cells are empty."""
     path = folder / name
     if not path.is_file():
         raise CodebookError(f"{path}: codebook file missing")
-    with path.open(encoding="utf-8-sig", newline="") as fh:
-        reader = csv.DictReader(fh)
-        header = reader.fieldnames or []
-        missing = [c for c in required if c not in header]
-        if missing:
-            raise CodebookError(f"{path}: missing column(s) {', '.join(missing)}")
-        return [{k: (v or "").strip() for k, v in row.items()} for row in reader]
+    try:
+        records = list(read_csv(path, delimiter=",").records())
+    except InputFileError as exc:
+        raise CodebookError(str(exc)) from None
+    header = records[0].cells if records else []
+    missing = [c for c in required if c not in header]
+    if missing:
+        raise CodebookError(f"{path}: missing column(s) {', '.join(missing)}")
+    return [(r.row, {k: v.strip() for k, v in itertools.zip_longest(header, r.cells[:len(header)],
+                                                                     fillvalue="")})
+            for r in records[1:]]
 
 
 def _yes(value: str, path: Path, row: int, column: str) -> bool:
@@ -301,16 +310,25 @@ def _number(value: str, path: Path, row: int, column: str) -> float | None:
         ) from None
 
 
+def _one_of(value: str, known: Collection[str], path: Path, row: int, column: str) -> str:
+    # The same message for every column whose value must name a known thing.
+    if value not in known:
+        raise CodebookError(f"{path}: row {row}, column '{column}': value '{value}' "
+                            f"(expected one of {', '.join(known)})")
+    return value
+
+
 def _load_response_scales(folder: Path) -> dict[str, ResponseScale]:
+    path = folder / "response_scales.csv"
     rows = _read_rows(folder, "response_scales.csv", ("response_scale", "value", "label"))
     grouped: dict[str, list[tuple[int, str]]] = {}
-    for n, row in enumerate(rows, start=2):
+    for n, row in rows:
         try:
             value = int(row["value"])
         except ValueError:
             raise CodebookError(
-                f"{folder / 'response_scales.csv'}: row {n}, column 'value': "
-                f"value '{row['value']}' (expected a whole number)"
+                f"{path}: row {n}, column 'value': value '{row['value']}' "
+                "(expected a whole number)"
             ) from None
         grouped.setdefault(row["response_scale"], []).append((value, row["label"]))
     scales = {}
@@ -319,21 +337,94 @@ def _load_response_scales(folder: Path) -> dict[str, ResponseScale]:
         values = tuple(v for v, _ in pairs)
         if values != tuple(range(values[0], values[0] + len(values))):
             raise CodebookError(
-                f"{folder / 'response_scales.csv'}: response scale '{name}' has values "
+                f"{path}: response scale '{name}' has values "
                 f"{values} (expected consecutive whole numbers)"
             )
         scales[name] = ResponseScale(name, values, tuple(lab for _, lab in pairs))
     return scales
 
 
+def _load_items(folder: Path, item_rows: Rows, known_scales: list[str],
+                rscales: dict[str, ResponseScale]) -> dict[str, list[Item]]:
+    """items.csv: each item under its scale, in file order."""
+    path = folder / "items.csv"
+    items_by_scale: dict[str, list[Item]] = {s: [] for s in known_scales}
+    seen: set[str] = set()
+    for n, row in item_rows:
+        iid = row["item_id"]
+        if not iid or iid in seen:
+            raise CodebookError(f"{path}: row {n}: item id '{iid}' is empty or repeated")
+        seen.add(iid)
+        _one_of(row["scale"], known_scales, path, n, "scale")
+        _one_of(row["response_scale"], rscales, path, n, "response_scale")
+        items_by_scale[row["scale"]].append(Item(
+            id=iid, scale=row["scale"], wording=row["wording"],
+            response_scale=rscales[row["response_scale"]],
+            reverse=_yes(row["reverse"], path, n, "reverse"),
+        ))
+    return items_by_scale
+
+
+def _load_scales(folder: Path, scale_rows: Rows,
+                 items_by_scale: dict[str, list[Item]]) -> list[Scale]:
+    """scales.csv: each scale with its items (at least two, on one response scale)."""
+    path = folder / "scales.csv"
+    scales = []
+    for n, row in scale_rows:
+        name = row["scale"]
+        _one_of(row["kind"], SCALE_KINDS, path, n, "kind")
+        items = tuple(items_by_scale[name])
+        if len(items) < 2:
+            raise CodebookError(f"{path}: scale '{name}' has fewer than 2 items")
+        if len({i.response_scale.name for i in items}) != 1:
+            raise CodebookError(
+                f"{folder / 'items.csv'}: items of scale '{name}' use different response scales"
+            )
+        scales.append(Scale(name=name, label=row["label"], kind=row["kind"],
+                            description=row["description"], modelled_on=row["modelled_on"],
+                            instructions=row["instructions"], items=items))
+    return scales
+
+
+def _variable(row: dict[str, str], n: int, path: Path, rscales: dict[str, ResponseScale],
+              item_ids: set[str]) -> Variable:
+    """One row of variables.csv, checked."""
+    _one_of(row["type"], VARIABLE_TYPES, path, n, "type")
+    if row["name"] in item_ids:
+        raise CodebookError(f"{path}: row {n}: name '{row['name']}' is also an item id")
+    rs = None
+    if row["response_scale"]:
+        rs = rscales[_one_of(row["response_scale"], rscales, path, n, "response_scale")]
+    expected = _number(row["expected"], path, n, "expected")
+    categories = tuple(c for c in row["categories"].split("|") if c)
+    option_labels = tuple(c for c in row.get("category_labels", "").split("|") if c)
+    if option_labels and len(option_labels) != len(categories):
+        raise CodebookError(
+            f"{path}: row {n}, column 'category_labels': {len(option_labels)} labels "
+            f"for {len(categories)} categories (expected one label per category)"
+        )
+    return Variable(
+        name=row["name"], label=row["label"], type=row["type"],
+        required=_yes(row["required"], path, n, "required"),
+        min=_number(row["min"], path, n, "min"), max=_number(row["max"], path, n, "max"),
+        categories=categories, response_scale=rs,
+        expected=None if expected is None else int(expected),
+        identifying=_yes(row["identifying"], path, n, "identifying"),
+        description=row["description"], question=row.get("question", ""),
+        category_labels=option_labels,
+    )
+
+
 def read_codebook(folder: str | Path) -> Codebook:
-    """Read and check a codebook folder (see the module docstring for its files)."""
+    """Read and check a codebook folder (see the module docstring for its files).
+
+    Raises :class:`CodebookError` naming the file, row, column and value of the first
+    problem; the files are read in the order they depend on each other.
+    """
     folder = Path(folder)
     if not folder.is_dir():
         raise CodebookError(f"{folder}: codebook folder not found")
     rscales = _load_response_scales(folder)
-
-    items_path = folder / "items.csv"
     item_rows = _read_rows(
         folder, "items.csv", ("item_id", "scale", "wording", "response_scale", "reverse")
     )
@@ -341,61 +432,9 @@ def read_codebook(folder: str | Path) -> Codebook:
         folder, "scales.csv",
         ("scale", "label", "kind", "description", "modelled_on", "instructions"),
     )
-    known_scales = [r["scale"] for r in scale_rows]
-    items_by_scale: dict[str, list[Item]] = {s: [] for s in known_scales}
-    seen: set[str] = set()
-    for n, row in enumerate(item_rows, start=2):
-        iid = row["item_id"]
-        if not iid or iid in seen:
-            raise CodebookError(f"{items_path}: row {n}: item id '{iid}' is empty or repeated")
-        seen.add(iid)
-        if row["scale"] not in items_by_scale:
-            raise CodebookError(
-                f"{items_path}: row {n}, column 'scale': value '{row['scale']}' "
-                f"(expected one of {', '.join(known_scales)})"
-            )
-        if row["response_scale"] not in rscales:
-            raise CodebookError(
-                f"{items_path}: row {n}, column 'response_scale': value "
-                f"'{row['response_scale']}' (expected one of {', '.join(rscales)})"
-            )
-        items_by_scale[row["scale"]].append(
-            Item(
-                id=iid,
-                scale=row["scale"],
-                wording=row["wording"],
-                response_scale=rscales[row["response_scale"]],
-                reverse=_yes(row["reverse"], items_path, n, "reverse"),
-            )
-        )
-
-    scales = []
-    for n, row in enumerate(scale_rows, start=2):
-        name = row["scale"]
-        if row["kind"] not in SCALE_KINDS:
-            raise CodebookError(
-                f"{folder / 'scales.csv'}: row {n}, column 'kind': value '{row['kind']}' "
-                f"(expected one of {', '.join(SCALE_KINDS)})"
-            )
-        items = tuple(items_by_scale[name])
-        if len(items) < 2:
-            raise CodebookError(f"{folder / 'scales.csv'}: scale '{name}' has fewer than 2 items")
-        if len({i.response_scale.name for i in items}) != 1:
-            raise CodebookError(
-                f"{items_path}: items of scale '{name}' use different response scales"
-            )
-        scales.append(
-            Scale(
-                name=name,
-                label=row["label"],
-                kind=row["kind"],
-                description=row["description"],
-                modelled_on=row["modelled_on"],
-                instructions=row["instructions"],
-                items=items,
-            )
-        )
-
+    items_by_scale = _load_items(folder, item_rows, [r["scale"] for _, r in scale_rows],
+                                 rscales)
+    scales = _load_scales(folder, scale_rows, items_by_scale)
     var_path = folder / "variables.csv"
     var_rows = _read_rows(
         folder,
@@ -403,48 +442,8 @@ def read_codebook(folder: str | Path) -> Codebook:
         ("name", "label", "type", "required", "min", "max", "categories", "response_scale",
          "expected", "identifying", "description"),
     )
-    variables = []
-    for n, row in enumerate(var_rows, start=2):
-        if row["type"] not in VARIABLE_TYPES:
-            raise CodebookError(
-                f"{var_path}: row {n}, column 'type': value '{row['type']}' "
-                f"(expected one of {', '.join(VARIABLE_TYPES)})"
-            )
-        if row["name"] in seen:
-            raise CodebookError(f"{var_path}: row {n}: name '{row['name']}' is also an item id")
-        rs = None
-        if row["response_scale"]:
-            if row["response_scale"] not in rscales:
-                raise CodebookError(
-                    f"{var_path}: row {n}, column 'response_scale': value "
-                    f"'{row['response_scale']}' (expected one of {', '.join(rscales)})"
-                )
-            rs = rscales[row["response_scale"]]
-        expected = _number(row["expected"], var_path, n, "expected")
-        categories = tuple(c for c in row["categories"].split("|") if c)
-        option_labels = tuple(c for c in row.get("category_labels", "").split("|") if c)
-        if option_labels and len(option_labels) != len(categories):
-            raise CodebookError(
-                f"{var_path}: row {n}, column 'category_labels': {len(option_labels)} labels "
-                f"for {len(categories)} categories (expected one label per category)"
-            )
-        variables.append(
-            Variable(
-                name=row["name"],
-                label=row["label"],
-                type=row["type"],
-                required=_yes(row["required"], var_path, n, "required"),
-                min=_number(row["min"], var_path, n, "min"),
-                max=_number(row["max"], var_path, n, "max"),
-                categories=categories,
-                response_scale=rs,
-                expected=None if expected is None else int(expected),
-                identifying=_yes(row["identifying"], var_path, n, "identifying"),
-                description=row["description"],
-                question=row.get("question", ""),
-                category_labels=option_labels,
-            )
-        )
+    item_ids = {i.id for items in items_by_scale.values() for i in items}
+    variables = [_variable(row, n, var_path, rscales, item_ids) for n, row in var_rows]
     if sum(v.type == "id" for v in variables) != 1:
         raise CodebookError(f"{var_path}: exactly one variable must have type 'id'")
     return Codebook(tuple(scales), tuple(variables), tuple(rscales.values()), source=str(folder))

@@ -7,12 +7,12 @@ ids into pseudonyms and scrubs contact details out of free text that an
 instructor chose to keep.
 
 Pseudonyms are ``P`` + the first 10 hex digits of HMAC-SHA256(salt, id)
-(RFC 2104 / FIPS 198-1, via :mod:`hmac`): the same id and salt always give the
-same pseudonym, and without the salt a pseudonym cannot be traced back to the
-id (nor checked against a guessed one). The salt comes from ``--salt`` or the
-``COURSEKIT_SALT`` environment variable; without either a random one is made
-for this run only, so pseudonyms then differ from run to run. The salt is never
-printed and never written anywhere.
+(:mod:`coursekit.common.pseudonyms`, the scheme the roster's labels share): the
+same id and salt always give the same pseudonym, and without the salt a pseudonym
+cannot be traced back to the id (nor checked against a guessed one). The salt, at
+least 16 characters, comes from ``--salt`` or the ``COURSEKIT_SALT`` environment
+variable; without either a random one is made for this run only, so pseudonyms then
+differ from run to run. The salt is never printed and never written anywhere.
 
 Example
 -------
@@ -26,19 +26,19 @@ Example
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import os
 import re
 import secrets
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from coursekit.common.errors import PrivacyError
+from coursekit.common.pseudonyms import MIN_SECRET_CHARS, check_secret_length, hex_digest
+from coursekit.common.text import words
 
 SALT_ENV = "COURSEKIT_SALT"
-MIN_SALT_CHARS = 12
+#: The shortest salt accepted: the one minimum of :mod:`coursekit.common.pseudonyms`.
+MIN_SALT_CHARS = MIN_SECRET_CHARS
 PSEUDONYM_HEX = 10
 
 
@@ -66,27 +66,21 @@ def resolve_salt(salt: str | None = None, environ: Mapping[str, str] | None = No
 
     A random salt (32 bytes from :mod:`secrets`) makes pseudonyms that cannot be
     reproduced by a later run; ``Salt.reproducible`` says which case applies.
-    Raises :class:`PrivacyError` for a salt shorter than 12 characters
-    (short salts can be guessed; the message does not repeat the salt).
+    Raises :class:`~coursekit.common.errors.SecretError` (a :class:`PrivacyError`) for a
+    salt shorter than :data:`MIN_SALT_CHARS` (short salts can be guessed; the message
+    does not repeat the salt).
     """
     env = os.environ if environ is None else environ
     text = salt if salt is not None else env.get(SALT_ENV, "")
     if text:
-        if len(text) < MIN_SALT_CHARS:
-            where = "--salt" if salt is not None else SALT_ENV
-            raise PrivacyError(
-                f"{where}: the salt has {len(text)} characters (expected at least "
-                f"{MIN_SALT_CHARS}; a long random phrase kept private to the instructor)"
-            )
-        return Salt(text.encode("utf-8"), reproducible=True,
-                    origin="--salt" if salt is not None else SALT_ENV)
+        origin = "--salt" if salt is not None else SALT_ENV
+        return Salt(check_secret_length(text, origin), reproducible=True, origin=origin)
     return Salt(secrets.token_bytes(32), reproducible=False, origin="random")
 
 
 def pseudonym(raw_id: str, salt: Salt) -> str:
     """``P`` + 10 hex digits of HMAC-SHA256(salt, raw_id) (leading/trailing spaces ignored)."""
-    digest = hmac.new(salt.key, str(raw_id).strip().encode("utf-8"), hashlib.sha256)
-    return "P" + digest.hexdigest()[:PSEUDONYM_HEX]
+    return "P" + hex_digest(salt.key, str(raw_id).strip())[:PSEUDONYM_HEX]
 
 
 def pseudonymize(raw_ids: Sequence[str], salt: Salt) -> list[str]:
@@ -143,12 +137,6 @@ PHONE = re.compile(r"(?<![\w+])\+?\d[\d ()/.-]{7,}\d(?!\w)")
 URL = re.compile(r"\bhttps?://\S+|\bwww\.\S+", re.IGNORECASE)
 
 
-def _words(header: str) -> list[str]:
-    text = unicodedata.normalize("NFKC", str(header))
-    text = re.sub(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", " ", text)
-    return re.sub(r"[^0-9a-z]+", " ", text.lower()).split()
-
-
 def identifier_reason(header: str) -> str | None:
     """Why a column named ``header`` identifies a person (``'email address'`` ...), else None.
 
@@ -156,13 +144,13 @@ def identifier_reason(header: str) -> str | None:
     ignored): names, email, IP address, coordinates and location, phone,
     postal address, date of birth, account names and external reference ids.
     """
-    words = _words(header)
-    if set(words) >= _IP_ADDRESS_WORDS:
+    header_words = words(header)
+    if set(header_words) >= _IP_ADDRESS_WORDS:
         return "IP address"
-    for w in words:
+    for w in header_words:
         if w in _IDENTIFIER_WORDS:
             return _IDENTIFIER_WORDS[w]
-    for pair in zip(words, words[1:], strict=False):
+    for pair in zip(header_words, header_words[1:], strict=False):
         if pair in _IDENTIFIER_PHRASES:
             return _IDENTIFIER_PHRASES[pair]
     return None

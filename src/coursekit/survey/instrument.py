@@ -45,13 +45,15 @@ from pathlib import Path
 from coursekit.common.atomic import atomic_write_text
 from coursekit.common.errors import OptionError
 from coursekit.survey.codebook import Codebook, Variable, load_codebook
+from coursekit.survey.consent import CONSENT_ID, CONSENT_OPTIONS, CONSENT_QUESTION
+
+__all__ = ["ABOUT_YOU", "CONSENT_ID", "CONSENT_OPTIONS", "CONSENT_QUESTION", "FORMATS", "TITLE",
+           "Block", "Question", "Questionnaire", "build_questionnaire", "render_instrument",
+           "to_html", "to_markdown", "to_qualtrics", "write_instrument"]
 
 FORMATS = ("html", "markdown", "qualtrics")
 
 TITLE = "TikTok and you: a questionnaire"
-CONSENT_ID = "consent"
-CONSENT_QUESTION = "I have read the information above and I agree to take part."
-CONSENT_OPTIONS = ((1, "Yes, I agree to take part"), (2, "No, I do not want to take part"))
 ABOUT_YOU = "about_you"
 
 # Seconds a respondent needs per rating item and per other question (for the time estimate).

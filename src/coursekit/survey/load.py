@@ -5,7 +5,9 @@ BOM; comma, semicolon or tab separated, with decimal commas in semicolon
 files as spreadsheet programs write them) and checks every cell against the
 codebook. It collects all problems before it raises one
 :class:`~coursekit.common.errors.SurveyDataError`, so a single run shows everything
-to fix. Row numbers are spreadsheet rows: the header is row 1.
+to fix. Row numbers are spreadsheet rows: the header is row 1, and a quoted
+cell over several lines is one row (files are read by the one CSV reader,
+:mod:`coursekit.common.csvfile`, which counts records, not lines).
 
 What is an error and what is a warning
 --------------------------------------
@@ -27,25 +29,46 @@ Example
 >>> df = load_survey()            # the bundled cohort
 >>> len(df) > 0
 True
+
+A comment over two lines on row 2 does not shift the row named for the age on row 3:
+
+>>> import pathlib, tempfile
+>>> from coursekit.survey.canonical import survey_to_csv
+>>> from coursekit.survey.load import check_survey
+>>> from coursekit.survey.simulate import simulate_survey
+>>> three = simulate_survey(3, seed=1)
+>>> three.loc[0, "comment"] = "first line\\nsecond line"
+>>> three.loc[1, "age"] = 400
+>>> path = pathlib.Path(tempfile.mkdtemp()) / "class.csv"
+>>> _ = path.write_text(survey_to_csv(three))
+>>> print(check_survey(path).report.errors[0].describe())
+column 'age', row 3, value '400': value out of range (expected a whole number from 13 to 120)
 """
 
 from __future__ import annotations
 
-import codecs
-import csv
-import io
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from coursekit.common.errors import InputFileError, Problem, SurveyDataError
+from coursekit.common.checks import is_whole
+from coursekit.common.csvfile import (
+    MISSING_TOKENS,
+    CsvFile,
+    CsvParseError,
+    read_csv,
+    read_text,
+    sniff_delimiter,
+)
+from coursekit.common.errors import Problem, SurveyDataError
 from coursekit.common.paths import bundled_survey_path
-from coursekit.survey.codebook import Codebook, Variable, load_codebook
+from coursekit.survey.codebook import Codebook, ResponseScale, Variable, load_codebook
 
-MISSING_TOKENS = frozenset({"", "na", "n/a", "nan", "null", "none", "."})
-_SNIFF_BYTES = 64 * 1024
+# Re-exported: callers read files and sniff delimiters through this module too.
+__all__ = ["MISSING_TOKENS", "RawTable", "SurveyCheck", "ValidationReport", "check_survey",
+           "check_table", "load_survey", "read_raw", "read_text", "sniff_delimiter"]
 
 
 @dataclass(frozen=True)
@@ -75,65 +98,6 @@ class SurveyCheck:
     report: ValidationReport
 
 
-def read_text(path: str | Path) -> tuple[str, str]:
-    """Read a text file, detecting its encoding; return ``(text, encoding)``.
-
-    Raises :class:`InputFileError` naming the cause for a missing file, a
-    folder, an unreadable or binary file, or text that is not UTF-8/UTF-16.
-    """
-    p = Path(path)
-    if not p.exists():
-        raise InputFileError(f"{p}: no such file")
-    if p.is_dir():
-        raise InputFileError(f"{p}: is a folder, expected a CSV file")
-    try:
-        raw = p.read_bytes()
-    except PermissionError:
-        raise InputFileError(f"{p}: permission denied, cannot read the file") from None
-    except OSError as exc:
-        raise InputFileError(f"{p}: cannot read the file ({exc.strerror})") from None
-    if raw.startswith(codecs.BOM_UTF8):
-        encoding, body = "utf-8-sig", raw
-    elif raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        encoding, body = "utf-16", raw
-    else:
-        encoding, body = "utf-8", raw
-        if b"\x00" in raw[:_SNIFF_BYTES]:
-            raise InputFileError(f"{p}: binary data (NUL bytes), expected a CSV text file")
-    try:
-        text = body.decode(encoding)
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise InputFileError(
-            f"{p}: not UTF-8 text (byte 0x{raw[exc.start]:02x} on line {line}); "
-            "save the file as 'CSV UTF-8'"
-        ) from None
-    if encoding == "utf-8" and _looks_binary(text):
-        raise InputFileError(f"{p}: binary data (control characters), expected a CSV text file")
-    return text, encoding
-
-
-def _looks_binary(text: str) -> bool:
-    sample = text[:_SNIFF_BYTES]
-    if not sample:
-        return False
-    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\r\n\t\f")
-    return controls > max(2, len(sample) // 100)
-
-
-def sniff_delimiter(header_line: str) -> str:
-    """The delimiter of a CSV header line: the most frequent of ``, ; TAB`` outside quotes."""
-    counts = {",": 0, ";": 0, "\t": 0}
-    quoted = False
-    for ch in header_line:
-        if ch == '"':
-            quoted = not quoted
-        elif not quoted and ch in counts:
-            counts[ch] += 1
-    best = max(counts, key=lambda d: counts[d])
-    return best if counts[best] else ","
-
-
 @dataclass(frozen=True)
 class RawTable:
     """A CSV file as strings: header, cells, and the spreadsheet row of each record."""
@@ -146,39 +110,38 @@ class RawTable:
     delimiter: str
 
 
-def read_raw(path: str | Path) -> tuple[RawTable, list[Problem]]:
-    """Parse a CSV file into strings; report rows whose cell count differs from the header."""
-    text, encoding = read_text(path)
-    text = text.lstrip("\ufeff")
-    if not text.strip():
-        raise SurveyDataError(str(path), [Problem("the file is empty, expected a header row "
-                                                  "and one row per respondent")])
-    first_line = text.split("\n", 1)[0]
-    delimiter = sniff_delimiter(first_line)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+def read_raw(path: str | Path | CsvFile) -> tuple[RawTable, list[Problem]]:
+    """Parse a CSV file into strings; report rows whose cell count differs from the header.
+
+    Row numbers are records as a spreadsheet shows them (:mod:`coursekit.common.csvfile`),
+    so a multi-line quoted cell does not shift the rows named after it.
+    """
+    csv_file = path if isinstance(path, CsvFile) else read_csv(path)
+    source = csv_file.source
+    if csv_file.blank:
+        raise SurveyDataError(source, [Problem("the file is empty, expected a header row "
+                                               "and one row per respondent")])
+    records = csv_file.records()
     try:
-        header = next(reader)
-        while header is not None and not any(c.strip() for c in header):
-            header = next(reader)
+        header = next(records).cells
     except StopIteration:
         header = []
-    except csv.Error as exc:
-        raise SurveyDataError(str(path), [Problem(f"cannot parse the header row: {exc}")]) from None
+    except CsvParseError as exc:
+        raise SurveyDataError(source, [Problem(f"cannot parse the header row: {exc.reason}")]
+                              ) from None
     rows: list[list[str]] = []
     numbers: list[int] = []
     problems: list[Problem] = []
     bad_width: list[tuple[int, int]] = []
     try:
-        for record in reader:
-            if not any(c.strip() for c in record):
+        for record in records:
+            if len(record.cells) != len(header):
+                bad_width.append((record.row, len(record.cells)))
                 continue
-            if len(record) != len(header):
-                bad_width.append((reader.line_num, len(record)))
-                continue
-            rows.append(record)
-            numbers.append(reader.line_num)
-    except csv.Error as exc:
-        problems.append(Problem(f"cannot parse the file after row {reader.line_num}: {exc}"))
+            rows.append(record.cells)
+            numbers.append(record.row)
+    except CsvParseError as exc:
+        problems.append(Problem(f"cannot parse the file after row {exc.row}: {exc.reason}"))
     if bad_width:
         problems.append(Problem(
             "row has a different number of cells than the header",
@@ -186,13 +149,13 @@ def read_raw(path: str | Path) -> tuple[RawTable, list[Problem]]:
             values=tuple(f"{w} cells" for _, w in bad_width),
             expected=f"{len(header)} cells, one per header column",
         ))
-    table = RawTable(str(path), tuple(h.strip() for h in header), rows, numbers, encoding,
-                     delimiter)
+    table = RawTable(source, tuple(h.strip() for h in header), rows, numbers,
+                     csv_file.encoding, csv_file.delimiter)
     return table, problems
 
 
 def _fmt(value: float) -> str:
-    return f"{int(value):,}" if float(value).is_integer() else f"{value:,}"
+    return f"{int(value):,}" if is_whole(value) else f"{value:,}"
 
 
 def _describe_range(var_min: float | None, var_max: float | None, whole: bool) -> str:
@@ -261,12 +224,8 @@ def _check_variable(
                                   "one of " + ", ".join(var.categories) + " or empty"))
         return mapped.astype("str").where(mapped.notna())
     if var.type == "check":
-        rs = var.response_scale
-        expected = f"a whole number from {rs.min} to {rs.max}"
-        values = _parse_numbers(cells, rows, name, decimal_comma, True, expected, errors)
-        _range_problem(values, cells, rows, name, rs.min, rs.max, expected, warnings,
-                       "answer outside the response scale")
-        return values
+        return _check_scale(name, var.response_scale, cells, rows, decimal_comma, errors,
+                            warnings)
     whole = var.type == "integer"
     expected = _describe_range(var.min, var.max, whole)
     values = _parse_numbers(cells, rows, name, decimal_comma, whole, expected, errors)
@@ -289,14 +248,19 @@ def _range_problem(values: pd.Series, cells: pd.Series, rows: np.ndarray, column
                             tuple(cells[out].str.strip().tolist()), expected, severity))
 
 
-def check_table(table: RawTable, codebook: Codebook | None = None,
-                parse_problems: list[Problem] | None = None) -> SurveyCheck:
-    """Check a parsed table against the codebook and convert it to typed columns."""
-    cb = codebook or load_codebook()
-    errors: list[Problem] = list(parse_problems or [])
-    warnings: list[Problem] = []
-    header = list(table.header)
+@dataclass(frozen=True)
+class _Columns:
+    """What the header says: the first position of each column, and the columns that are
+    extra (not in the codebook) or absent (optional and missing)."""
 
+    first_pos: dict[str, int]
+    extra: tuple[str, ...]
+    absent: tuple[str, ...]
+
+
+def _check_header(header: list[str], cb: Codebook, errors: list[Problem],
+                  warnings: list[Problem]) -> _Columns | None:
+    """Match header cells to codebook columns (case ignored); None if none matches."""
     if not header or not any(header):
         errors.append(Problem("no header row", expected="a header naming the columns"))
     canonical = {c.lower(): c for c in cb.columns}
@@ -310,15 +274,13 @@ def check_table(table: RawTable, codebook: Codebook | None = None,
                                     name, expected="each column once"))
         seen.setdefault(name, pos)
         names.append(name)
-    required = [v.name for v in cb.variables if v.required] + list(cb.item_ids)
-    missing_cols = [c for c in required if c not in seen]
     if header and not any(n in canonical.values() for n in names):
         errors.append(Problem("no header cell names a codebook column: the first row may be "
                               "data rather than a header", expected="a header row with the "
                               "codebook's column names, such as " + ", ".join(cb.columns[:3])))
-        return SurveyCheck(None, ValidationReport(
-            table.source, len(table.rows), len(header), table.encoding, table.delimiter,
-            tuple(errors), (), (), ()))
+        return None
+    required = [v.name for v in cb.variables if v.required] + list(cb.item_ids)
+    missing_cols = [c for c in required if c not in seen]
     if missing_cols:
         errors.append(Problem("required column(s) missing: " + ", ".join(missing_cols),
                               expected="every item and required variable of the codebook"))
@@ -331,6 +293,33 @@ def check_table(table: RawTable, codebook: Codebook | None = None,
     if extra:
         warnings.append(Problem("column(s) not in the codebook, kept as they are: "
                                 + ", ".join(extra), severity="warning"))
+    return _Columns({n: seen[n] - 1 for n in seen}, extra, absent)
+
+
+def _check_scale(name: str, rs: ResponseScale, cells: pd.Series, rows: np.ndarray,
+                 decimal_comma: bool, errors: list[Problem],
+                 warnings: list[Problem]) -> pd.Series:
+    """Answers on a response scale: a fraction is an error, a value off the scale a warning
+    (a typo such as ``44``, which cleaning sets to missing)."""
+    expected = f"a whole number from {rs.min} to {rs.max}"
+    values = _parse_numbers(cells, rows, name, decimal_comma, True, expected, errors)
+    _range_problem(values, cells, rows, name, rs.min, rs.max, expected, warnings,
+                   "answer outside the response scale")
+    return values
+
+
+def check_table(table: RawTable, codebook: Codebook | None = None,
+                parse_problems: list[Problem] | None = None) -> SurveyCheck:
+    """Check a parsed table against the codebook and convert it to typed columns."""
+    cb = codebook or load_codebook()
+    errors: list[Problem] = list(parse_problems or [])
+    warnings: list[Problem] = []
+    header = list(table.header)
+    columns = _check_header(header, cb, errors, warnings)
+    if columns is None:
+        return SurveyCheck(None, ValidationReport(
+            table.source, len(table.rows), len(header), table.encoding, table.delimiter,
+            tuple(errors), (), (), ()))
     if not table.rows and header:
         errors.append(Problem("the file has a header but no respondent rows",
                               expected="one row per respondent"))
@@ -338,8 +327,8 @@ def check_table(table: RawTable, codebook: Codebook | None = None,
     rows = np.asarray(table.row_numbers, dtype=int)
     raw = pd.DataFrame(table.rows, columns=range(len(header)), dtype="str") if table.rows \
         else pd.DataFrame(columns=range(len(header)), dtype="str")
-    first_pos = {n: seen[n] - 1 for n in seen}
-    decimal_comma = table.delimiter == ";"
+    first_pos = columns.first_pos
+    decimal_comma = table.delimiter == ";"  # a semicolon file comes from a decimal-comma locale
     out: dict[str, pd.Series] = {}
     for var in cb.variables:
         if var.name in first_pos:
@@ -348,22 +337,16 @@ def check_table(table: RawTable, codebook: Codebook | None = None,
         else:
             out[var.name] = pd.Series(np.nan, index=raw.index, dtype="float64")
     for item in cb.items:
-        if item.id not in first_pos:
-            continue
-        rs = item.response_scale
-        expected = f"a whole number from {rs.min} to {rs.max}"
-        cells = raw[first_pos[item.id]]
-        values = _parse_numbers(cells, rows, item.id, decimal_comma, True, expected, errors)
-        _range_problem(values, cells, rows, item.id, rs.min, rs.max, expected, warnings,
-                       "answer outside the response scale")
-        out[item.id] = values
-    for name in extra:
+        if item.id in first_pos:
+            out[item.id] = _check_scale(item.id, item.response_scale, raw[first_pos[item.id]],
+                                        rows, decimal_comma, errors, warnings)
+    for name in columns.extra:
         out[name] = raw[first_pos[name]]
 
     report = ValidationReport(
         source=table.source, n_rows=len(table.rows), n_columns=len(header),
         encoding=table.encoding, delimiter=table.delimiter, errors=tuple(errors),
-        warnings=tuple(warnings), extra_columns=extra, absent_columns=absent,
+        warnings=tuple(warnings), extra_columns=columns.extra, absent_columns=columns.absent,
     )
     data = None if errors else pd.DataFrame(out, index=pd.RangeIndex(len(table.rows)))
     return SurveyCheck(data, report)

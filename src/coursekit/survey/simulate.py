@@ -39,15 +39,19 @@ Example
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 from scipy.special import ndtri
 
-from coursekit.common.atomic import atomic_write_text
+from coursekit.common.checks import check_whole
 from coursekit.common.errors import CourseKitError
+from coursekit.survey.canonical import survey_to_csv, write_survey
 from coursekit.survey.codebook import Codebook, load_codebook
+
+# survey_to_csv and write_survey live in coursekit.survey.canonical; re-exported here, where
+# the command line and older code import them.
+__all__ = ["BUNDLED_N", "BUNDLED_SEED", "item_loadings", "simulate_survey", "survey_to_csv",
+           "write_survey"]
 
 TRAITS = ("validation", "influence", "escapism", "creativity", "compulsive", "comparison",
           "authenticity")
@@ -147,11 +151,207 @@ def _discretize(y: np.ndarray, n_options: int, location: float) -> np.ndarray:
     return np.searchsorted(thresholds, y, side="right")
 
 
-def _check_args(n: int, seed: int) -> None:
-    if isinstance(n, bool) or not isinstance(n, int | np.integer) or not 1 <= n <= MAX_RESPONDENTS:
-        raise CourseKitError(f"n must be a whole number from 1 to {MAX_RESPONDENTS:,}, got {n!r}")
-    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
-        raise CourseKitError(f"seed must be a whole number >= 0, got {seed!r}")
+def _check_args(n: int, seed: int, careless_rate: float, missing_rate: float,
+                typo_rate: float) -> None:
+    check_whole(n, "n", minimum=1, maximum=MAX_RESPONDENTS)
+    check_whole(seed, "seed", minimum=0)
+    if not (0 <= careless_rate <= 0.5 and 0 <= missing_rate <= 0.5 and 0 <= typo_rate <= 0.1):
+        raise CourseKitError("careless_rate and missing_rate must lie in [0, 0.5], "
+                             "typo_rate in [0, 0.1]")
+
+
+# The steps below draw from one generator in a fixed order: reordering any draw changes
+# every cohort (and data/survey.csv, which a test compares with simulate_survey(800, 2026)).
+
+def _demographics(rng: np.random.Generator, n: int) -> dict[str, np.ndarray]:
+    """Step 1a: age (gamma, 16-70), its z-score, gender and region."""
+    age = np.minimum(16 + rng.gamma(2.0, 5.0, n), 70).astype(int)
+    return {"age": age, "age_z": (age - 26.0) / 7.0,
+            "gender": rng.choice(list(GENDERS), size=n, p=list(GENDERS.values())),
+            "region": rng.choice(list(REGIONS), size=n, p=list(REGIONS.values()))}
+
+
+def _latent_traits(rng: np.random.Generator, n: int,
+                   people: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Step 1b: correlated traits, shifted by gender group and age."""
+    z = rng.standard_normal((n, len(TRAITS))) @ np.linalg.cholesky(LATENT_CORRELATIONS).T
+    traits = {name: z[:, k] for k, name in enumerate(TRAITS)}
+    for (trait, group), shift in GROUP_SHIFTS.items():
+        traits[trait] = traits[trait] + shift * (people["gender"] == group)
+    for trait, slope in AGE_SLOPES.items():
+        traits[trait] = traits[trait] + slope * people["age_z"]
+    return traits
+
+
+def _daily_minutes(rng: np.random.Generator, n: int,
+                   traits: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Step 3a (drawn before the outcomes, which it moderates): log-minute deviation and
+    minutes heaped at multiples of 5, at most a day."""
+    log_minutes_dev = (0.30 * traits["escapism"] + 0.35 * traits["compulsive"]
+                       + 0.45 * rng.standard_normal(n))
+    minutes = np.minimum(np.round(np.exp(np.log(55) + log_minutes_dev) / 5) * 5, 1440)
+    return log_minutes_dev, minutes
+
+
+def _outcomes(rng: np.random.Generator, n: int, traits: dict[str, np.ndarray],
+              log_minutes_dev: np.ndarray) -> None:
+    """Step 2: self-esteem (with comparison x minutes moderation), then wellbeing."""
+    idx = {t: k for k, t in enumerate(TRAITS)}
+    w_se = OUTCOME_WEIGHTS["self_esteem"]
+    b = np.zeros(len(TRAITS))
+    for t, w in w_se.items():
+        b[idx[t]] = w
+    traits["self_esteem"] = _outcome(traits, w_se, rng.standard_normal(n),
+                                     float(b @ LATENT_CORRELATIONS @ b))
+    outcome, trait, _, weight = MODERATION
+    traits[outcome] = traits[outcome] + weight * traits[trait] * (
+        log_minutes_dev / MINUTES_LOG_SD)
+    traits["wellbeing"] = _outcome(traits, OUTCOME_WEIGHTS["wellbeing"],
+                                   rng.standard_normal(n), 0.40)
+
+
+def _behaviour(rng: np.random.Generator, n: int,
+               traits: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Step 3b: creator status, heavy-tailed follower counts, posts per week."""
+    creator_drive = 0.55 * traits["influence"] + 0.45 * traits["creativity"] \
+        + 0.75 * rng.standard_normal(n)
+    cuts = np.quantile(creator_drive, np.cumsum(list(CREATOR_SHARES.values()))[:-1])
+    creator_code = np.searchsorted(cuts, creator_drive)
+    log_mu = np.array([1.5, 4.5, 7.0])[creator_code] + np.array([0.3, 0.5, 0.8])[creator_code] \
+        * traits["influence"]
+    log_sd = np.array([1.2, 1.5, 1.8])[creator_code]
+    followers = np.minimum(np.floor(np.exp(log_mu + log_sd * rng.standard_normal(n))), 2e9)
+    posts = np.where(creator_code == 0, 0,
+                     np.where(creator_code == 1, rng.poisson(0.8, n),
+                              1 + rng.poisson(3.0 + 1.5 * np.maximum(traits["influence"], 0))))
+    return {"creator": np.array(list(CREATOR_SHARES))[creator_code], "followers": followers,
+            "posts": posts}
+
+
+def _item_answers(rng: np.random.Generator, n: int, traits: dict[str, np.ndarray],
+                  cb: Codebook) -> dict[str, np.ndarray]:
+    """Step 4: each item from its trait and loading, cut into options, reverse items mirrored."""
+    loadings = item_loadings(cb)
+    answers: dict[str, np.ndarray] = {}
+    for scale in cb.scales:
+        rs = scale.response_scale
+        n_opt = len(rs.values)
+        for k, item in enumerate(scale.items):
+            lam = float(loadings[item.id])
+            y = lam * traits[scale.name] + np.sqrt(1 - lam**2) * rng.standard_normal(n)
+            loc = SCALE_LOCATIONS.get(scale.name, 0.0) + 0.12 * ((k % 3) - 1)
+            x = rs.min + _discretize(y, n_opt, loc).astype(float)
+            answers[item.id] = rs.min + rs.max - x if item.reverse else x
+    return answers
+
+
+def _attention_and_seconds(rng: np.random.Generator, n: int,
+                           cb: Codebook) -> tuple[np.ndarray, np.ndarray]:
+    """The attention check (2% slips by one) and completion seconds (about 5 s an item)."""
+    attention_var = next(v for v in cb.variables if v.type == "check")
+    attention = np.full(n, float(attention_var.expected))
+    slips = rng.random(n) < 0.02
+    attention[slips] = rng.choice([attention_var.expected - 1, attention_var.expected + 1],
+                                  size=int(slips.sum()))
+    seconds = len(cb.items) * np.exp(np.log(5.0) + 0.35 * rng.standard_normal(n)) + 20
+    return attention, seconds
+
+
+def _careless(rng: np.random.Generator, n: int, rate: float, answers: dict[str, np.ndarray],
+              attention: np.ndarray, seconds: np.ndarray, cb: Codebook) -> np.ndarray:
+    """Step 5a: straight-liners and random responders (most of them fast); their mask."""
+    att_rs = next(v for v in cb.variables if v.type == "check").response_scale
+    n_items = len(cb.items)
+    careless = rng.random(n) < rate
+    kind = rng.random(n) < 0.5  # True: straight-liner, False: random responder
+    for i in np.flatnonzero(careless):
+        if kind[i]:
+            pos = rng.choice(5, p=[0.15, 0.10, 0.35, 0.25, 0.15]) / 4
+            for item in cb.items:
+                rs = item.response_scale
+                answers[item.id][i] = rs.min + round(pos * (rs.max - rs.min))
+            attention[i] = att_rs.min + round(pos * (att_rs.max - att_rs.min))
+        else:
+            for item in cb.items:
+                rs = item.response_scale
+                answers[item.id][i] = rng.integers(rs.min, rs.max + 1)
+            attention[i] = rng.integers(att_rs.min, att_rs.max + 1)
+        if rng.random() < 0.7:
+            seconds[i] = n_items * rng.uniform(0.8, 1.8)
+    return careless
+
+
+def _missing_answers(rng: np.random.Generator, n: int, answers: dict[str, np.ndarray],
+                     careless: np.ndarray, missing_rate: float, cb: Codebook) -> np.ndarray:
+    """Step 5b: the item matrix with scattered gaps and break-offs before the outcomes."""
+    item_ids = list(cb.item_ids)
+    mat = np.column_stack([answers[i] for i in item_ids])
+    mat[rng.random(mat.shape) < missing_rate] = np.nan
+    outcome_cols = [k for k, i in enumerate(item_ids) if cb.item(i).scale in
+                    cb.scale_names("outcome")]
+    breakoff = np.flatnonzero((rng.random(n) < BREAKOFF_RATE) & ~careless)
+    if outcome_cols:
+        mat[np.ix_(breakoff, outcome_cols)] = np.nan
+    return mat
+
+
+def _typos(rng: np.random.Generator, n: int, mat: np.ndarray, careless: np.ndarray,
+           typo_rate: float, cb: Codebook) -> None:
+    """Step 5c: out-of-range typos (``44`` for ``4``, min - 1, max + 1) on given answers of
+    attentive respondents; none in cohorts under 50."""
+    item_ids = list(cb.item_ids)
+    n_typos = int(round(n * typo_rate)) if n >= 50 else 0
+    if not n_typos:
+        return
+    rows = rng.choice(np.flatnonzero(~careless), size=min(n_typos, int((~careless).sum())),
+                      replace=False)
+    for r in rows:
+        given = np.flatnonzero(~np.isnan(mat[r]))
+        c = int(rng.choice(given))
+        rs = cb.item(item_ids[c]).response_scale
+        v = mat[r, c]
+        style = rng.integers(3)
+        if style == 0 and v > 0:
+            mat[r, c] = v * 11
+        else:
+            mat[r, c] = rs.min - 1 if style == 1 else rs.max + 1
+
+
+def _survey_frame(rng: np.random.Generator, n: int, id_prefix: str, cb: Codebook,
+                  people: dict[str, np.ndarray], minutes: np.ndarray,
+                  behaviour: dict[str, np.ndarray], attention: np.ndarray,
+                  seconds: np.ndarray, mat: np.ndarray) -> pd.DataFrame:
+    """The codebook's columns with load_survey's dtypes; some respondent answers missing."""
+
+    def _missing(values: np.ndarray, rate: float) -> np.ndarray:
+        out = values.astype(float)
+        out[rng.random(n) < rate] = np.nan
+        return out
+
+    width = max(4, len(str(n)))
+    comments = np.where(rng.random(n) < 0.08, rng.choice(_COMMENTS, size=n), None)
+    columns: dict[str, object] = {
+        "respondent_id": [f"{id_prefix}{k:0{width}d}" for k in range(1, n + 1)],
+        "age": _missing(people["age"], 0.01),
+        "gender": people["gender"],
+        "region": people["region"],
+        "daily_minutes": _missing(minutes, 0.01),
+        "creator_status": behaviour["creator"],
+        "followers": _missing(behaviour["followers"], 0.03),
+        "posts_per_week": behaviour["posts"].astype(float),
+        "attention_check": attention,
+        "completion_seconds": np.round(seconds, 1),
+        "comment": comments,
+    }
+    frame = pd.DataFrame({c: columns[c] for c in columns if cb.has_variable(c)})
+    items = pd.DataFrame(mat, columns=list(cb.item_ids))
+    df = pd.concat([frame, items], axis=1)
+    for v in cb.variables:
+        if v.name not in df.columns:
+            df[v.name] = np.nan
+        if v.type in ("id", "category", "text"):
+            df[v.name] = df[v.name].astype("str").where(df[v.name].notna())
+    return df[list(cb.columns)]
 
 
 def simulate_survey(
@@ -170,171 +370,19 @@ def simulate_survey(
     :func:`coursekit.survey.load.load_survey` gives: numbers as float64 (NaN where
     missing), categories and text as strings.
     """
-    _check_args(n, seed)
-    if not (0 <= careless_rate <= 0.5 and 0 <= missing_rate <= 0.5 and 0 <= typo_rate <= 0.1):
-        raise CourseKitError("careless_rate and missing_rate must lie in [0, 0.5], "
-                             "typo_rate in [0, 0.1]")
+    _check_args(n, seed, careless_rate, missing_rate, typo_rate)
     cb = codebook or load_codebook()
     rng = np.random.default_rng(np.random.PCG64(int(seed)))
     n = int(n)
-
-    # Demographics first: traits depend on them.
-    age = np.minimum(16 + rng.gamma(2.0, 5.0, n), 70).astype(int)
-    age_z = (age - 26.0) / 7.0
-    gender = rng.choice(list(GENDERS), size=n, p=list(GENDERS.values()))
-    region = rng.choice(list(REGIONS), size=n, p=list(REGIONS.values()))
-
-    z = rng.standard_normal((n, len(TRAITS))) @ np.linalg.cholesky(LATENT_CORRELATIONS).T
-    traits = {name: z[:, k] for k, name in enumerate(TRAITS)}
-    for (trait, group), shift in GROUP_SHIFTS.items():
-        traits[trait] = traits[trait] + shift * (gender == group)
-    for trait, slope in AGE_SLOPES.items():
-        traits[trait] = traits[trait] + slope * age_z
-
-    # Daily minutes come before the outcomes: they moderate comparison's effect.
-    log_minutes_dev = (0.30 * traits["escapism"] + 0.35 * traits["compulsive"]
-                       + 0.45 * rng.standard_normal(n))
-    minutes = np.minimum(np.round(np.exp(np.log(55) + log_minutes_dev) / 5) * 5, 1440)
-
-    idx = {t: k for k, t in enumerate(TRAITS)}
-    w_se = OUTCOME_WEIGHTS["self_esteem"]
-    b = np.zeros(len(TRAITS))
-    for t, w in w_se.items():
-        b[idx[t]] = w
-    traits["self_esteem"] = _outcome(traits, w_se, rng.standard_normal(n),
-                                     float(b @ LATENT_CORRELATIONS @ b))
-    outcome, trait, _, weight = MODERATION
-    traits[outcome] = traits[outcome] + weight * traits[trait] * (
-        log_minutes_dev / MINUTES_LOG_SD)
-    traits["wellbeing"] = _outcome(traits, OUTCOME_WEIGHTS["wellbeing"],
-                                   rng.standard_normal(n), 0.40)
-
-    # Behaviour.
-    creator_drive = 0.55 * traits["influence"] + 0.45 * traits["creativity"] \
-        + 0.75 * rng.standard_normal(n)
-    cuts = np.quantile(creator_drive, np.cumsum(list(CREATOR_SHARES.values()))[:-1])
-    creator_code = np.searchsorted(cuts, creator_drive)
-    creator = np.array(list(CREATOR_SHARES))[creator_code]
-    log_mu = np.array([1.5, 4.5, 7.0])[creator_code] + np.array([0.3, 0.5, 0.8])[creator_code] \
-        * traits["influence"]
-    log_sd = np.array([1.2, 1.5, 1.8])[creator_code]
-    followers = np.minimum(np.floor(np.exp(log_mu + log_sd * rng.standard_normal(n))), 2e9)
-    posts = np.where(creator_code == 0, 0,
-                     np.where(creator_code == 1, rng.poisson(0.8, n),
-                              1 + rng.poisson(3.0 + 1.5 * np.maximum(traits["influence"], 0))))
-
-    # Items.
-    loadings = item_loadings(cb)
-    answers: dict[str, np.ndarray] = {}
-    for scale in cb.scales:
-        rs = scale.response_scale
-        n_opt = len(rs.values)
-        for k, item in enumerate(scale.items):
-            lam = float(loadings[item.id])
-            y = lam * traits[scale.name] + np.sqrt(1 - lam**2) * rng.standard_normal(n)
-            loc = SCALE_LOCATIONS.get(scale.name, 0.0) + 0.12 * ((k % 3) - 1)
-            x = rs.min + _discretize(y, n_opt, loc).astype(float)
-            answers[item.id] = rs.min + rs.max - x if item.reverse else x
-
-    attention_var = next(v for v in cb.variables if v.type == "check")
-    att_rs = attention_var.response_scale
-    attention = np.full(n, float(attention_var.expected))
-    slips = rng.random(n) < 0.02
-    attention[slips] = rng.choice([attention_var.expected - 1, attention_var.expected + 1],
-                                  size=int(slips.sum()))
-    n_items = len(cb.items)
-    seconds = n_items * np.exp(np.log(5.0) + 0.35 * rng.standard_normal(n)) + 20
-
-    # Careless responders: straight-liners and random responders, most of them fast.
-    careless = rng.random(n) < careless_rate
-    kind = rng.random(n) < 0.5  # True: straight-liner, False: random responder
-    for i in np.flatnonzero(careless):
-        if kind[i]:
-            pos = rng.choice(5, p=[0.15, 0.10, 0.35, 0.25, 0.15]) / 4
-            for item in cb.items:
-                rs = item.response_scale
-                answers[item.id][i] = rs.min + round(pos * (rs.max - rs.min))
-            attention[i] = att_rs.min + round(pos * (att_rs.max - att_rs.min))
-        else:
-            for item in cb.items:
-                rs = item.response_scale
-                answers[item.id][i] = rng.integers(rs.min, rs.max + 1)
-            attention[i] = rng.integers(att_rs.min, att_rs.max + 1)
-        if rng.random() < 0.7:
-            seconds[i] = n_items * rng.uniform(0.8, 1.8)
-
-    # Missing answers: scattered, plus break-offs before the outcome scales.
-    item_ids = list(cb.item_ids)
-    mat = np.column_stack([answers[i] for i in item_ids])
-    mat[rng.random(mat.shape) < missing_rate] = np.nan
-    outcome_cols = [k for k, i in enumerate(item_ids) if cb.item(i).scale in
-                    cb.scale_names("outcome")]
-    breakoff = np.flatnonzero((rng.random(n) < BREAKOFF_RATE) & ~careless)
-    if outcome_cols:
-        mat[np.ix_(breakoff, outcome_cols)] = np.nan
-
-    # Out-of-range typos on answers that were given, by attentive respondents.
-    n_typos = int(round(n * typo_rate)) if n >= 50 else 0
-    if n_typos:
-        rows = rng.choice(np.flatnonzero(~careless), size=min(n_typos, int((~careless).sum())),
-                          replace=False)
-        for r in rows:
-            given = np.flatnonzero(~np.isnan(mat[r]))
-            c = int(rng.choice(given))
-            rs = cb.item(item_ids[c]).response_scale
-            v = mat[r, c]
-            style = rng.integers(3)
-            if style == 0 and v > 0:
-                mat[r, c] = v * 11
-            else:
-                mat[r, c] = rs.min - 1 if style == 1 else rs.max + 1
-
-    def _missing(values: np.ndarray, rate: float) -> np.ndarray:
-        out = values.astype(float)
-        out[rng.random(n) < rate] = np.nan
-        return out
-
-    width = max(4, len(str(n)))
-    comments = np.where(rng.random(n) < 0.08, rng.choice(_COMMENTS, size=n), None)
-    columns: dict[str, object] = {
-        "respondent_id": [f"{id_prefix}{k:0{width}d}" for k in range(1, n + 1)],
-        "age": _missing(age, 0.01),
-        "gender": gender,
-        "region": region,
-        "daily_minutes": _missing(minutes, 0.01),
-        "creator_status": creator,
-        "followers": _missing(followers, 0.03),
-        "posts_per_week": posts.astype(float),
-        "attention_check": attention,
-        "completion_seconds": np.round(seconds, 1),
-        "comment": comments,
-    }
-    frame = pd.DataFrame({c: columns[c] for c in columns if cb.has_variable(c)})
-    items = pd.DataFrame(mat, columns=item_ids)
-    df = pd.concat([frame, items], axis=1)
-    for v in cb.variables:
-        if v.name not in df.columns:
-            df[v.name] = np.nan
-        if v.type in ("id", "category", "text"):
-            df[v.name] = df[v.name].astype("str").where(df[v.name].notna())
-    return df[list(cb.columns)]
-
-
-def survey_to_csv(df: pd.DataFrame, codebook: Codebook | None = None) -> str:
-    """The canonical CSV text of a survey frame: whole numbers without decimals.
-
-    Item answers and integer variables are written as integers; other numbers
-    keep up to one decimal. Missing values are empty cells.
-    """
-    cb = codebook or load_codebook()
-    out = df.copy()
-    for col in out.columns:
-        if cb.has_item(col) or (cb.has_variable(col)
-                                and cb.variable(col).type in ("integer", "check")):
-            out[col] = out[col].round().astype("Int64")
-    return out.to_csv(index=False, lineterminator="\n", float_format="%.1f")
-
-
-def write_survey(df: pd.DataFrame, path: str | Path, codebook: Codebook | None = None) -> Path:
-    """Write ``df`` as canonical CSV, atomically (temporary file, then rename)."""
-    return atomic_write_text(path, survey_to_csv(df, codebook))
+    people = _demographics(rng, n)
+    traits = _latent_traits(rng, n, people)
+    log_minutes_dev, minutes = _daily_minutes(rng, n, traits)
+    _outcomes(rng, n, traits, log_minutes_dev)
+    behaviour = _behaviour(rng, n, traits)
+    answers = _item_answers(rng, n, traits, cb)
+    attention, seconds = _attention_and_seconds(rng, n, cb)
+    careless = _careless(rng, n, careless_rate, answers, attention, seconds, cb)
+    mat = _missing_answers(rng, n, answers, careless, missing_rate, cb)
+    _typos(rng, n, mat, careless, typo_rate, cb)
+    return _survey_frame(rng, n, id_prefix, cb, people, minutes, behaviour, attention,
+                         seconds, mat)
