@@ -293,7 +293,7 @@ def test_omega_loadings_equal_statsmodels_ml_factor(scale, codebook):
     r = c / np.sqrt(np.outer(np.diag(c), np.diag(c)))
     ref = Factor(corr=r.to_numpy(), n_factor=1, method="ml", nobs=len(items)).fit(rng=0)
     lam = np.abs(ref.loadings[:, 0])
-    w = omega(items)
+    w = omega(items, method="ml")
     assert w.loadings.to_numpy() == pytest.approx(lam, abs=2e-6)
     assert w.total == pytest.approx(lam.sum() ** 2 / (lam.sum() ** 2 + (1 - lam**2).sum()),
                                     abs=2e-6)

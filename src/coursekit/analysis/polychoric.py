@@ -25,7 +25,8 @@ stops at a tolerance of about 1e-4 in ``rho``; agreement is to 1e-3
 
 Ordinal alpha (Zumbo, Gadermann & Zeisser 2007) is the standardized alpha of the
 polychoric matrix, ``k / (k - 1) * (1 - k / sum(R))``, as
-``psych::alpha(polychoric(x)$rho)``.
+``psych::alpha(polychoric(x)$rho)``; ordinal omega is omega total of that matrix, as
+``psych::omega(polychoric(x)$rho, nfactors = 1)``.
 
 Example
 -------
@@ -35,8 +36,8 @@ Example
 >>> r = polychoric(items)
 >>> bool((r.to_numpy() > items.corr().to_numpy() - 1e-9).all())   # above Pearson's r
 True
->>> round(ordinal_alpha(items), 2)
-0.86
+>>> round(ordinal_alpha(items), 2), round(ordinal_omega(items), 2)
+(0.86, 0.86)
 """
 
 from __future__ import annotations
@@ -188,3 +189,16 @@ def ordinal_alpha(items: pd.DataFrame) -> float:
     r = polychoric(items).to_numpy()
     k = len(r)
     return float(k / (k - 1) * (1 - k / r.sum()))
+
+
+def ordinal_omega(items: pd.DataFrame) -> float:
+    """Ordinal omega: omega total of the items' polychoric matrix.
+
+    As ``psych::omega(polychoric(x)$rho, nfactors = 1)$omega.tot``: the minimum-residual
+    one-factor fit of :func:`coursekit.analysis.reliability.omega` on ``R`` instead of
+    Pearson's correlations.
+    """
+    from coursekit.analysis.reliability import _omega_from_corr
+
+    r = polychoric(items)
+    return _omega_from_corr(r.to_numpy(), len(items), list(r.columns)).total

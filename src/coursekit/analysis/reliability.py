@@ -35,7 +35,13 @@ import pandas as pd
 from scipy import special
 
 from coursekit.analysis.checks import check_ci
-from coursekit.analysis.matrices import cov2cor, item_matrix, pairwise_cov, single_thread_blas
+from coursekit.analysis.matrices import (
+    cov2cor,
+    item_matrix,
+    pairwise_corr,
+    pairwise_cov,
+    single_thread_blas,
+)
 from coursekit.analysis.scoring import keyed_items
 from coursekit.common.errors import AnalysisInputError
 from coursekit.survey.codebook import Codebook, load_codebook
@@ -126,7 +132,7 @@ class Omega:
     """McDonald's omega total from a one-factor model.
 
     ``loadings`` and ``uniquenesses`` are the standardized one-factor
-    solution (maximum likelihood on the items' correlation matrix).
+    solution; ``method`` says which fit and which denominator (see :func:`omega`).
     """
 
     total: float
@@ -134,6 +140,7 @@ class Omega:
     uniquenesses: pd.Series
     n: int
     n_items: int
+    method: str = "psych"
 
     def __float__(self) -> float:
         return float(self.total)
@@ -377,52 +384,113 @@ def _one_factor_ml(r: np.ndarray) -> np.ndarray:
     return lam
 
 
+def _one_factor_minres(r: np.ndarray) -> np.ndarray:
+    """Standardized loadings of a one-factor minimum-residual (unweighted least squares) fit.
+
+    Minimizes ``sum_{i != j} (r_ij - l_i l_j)^2`` with ``l_i^2 <= .995`` (psych's bound
+    ``u2 >= .005``), as ``psych::fa(fm = "minres")``; L-BFGS-B with the analytic gradient
+    ``-4 (R - l l')_offdiag l``. Needs no inverse of ``r``, so a singular correlation
+    matrix (a class with fewer respondents than items, pairwise gaps) still gets a fit.
+    Hand-written: statsmodels' ``Factor`` has no minres and its principal axes stop at
+    a fixed tolerance on the communalities.
+    """
+    from scipy.optimize import minimize
+
+    off = ~np.eye(r.shape[0], dtype=bool)
+    w, v = np.linalg.eigh(np.where(off, r, np.abs(np.where(off, r, 0)).max(axis=1)))
+    start = v[:, -1] * np.sqrt(max(w[-1], 1e-6))
+    bound = np.sqrt(0.995)
+
+    def objective(lam: np.ndarray) -> tuple[float, np.ndarray]:
+        resid = np.where(off, r - np.outer(lam, lam), 0.0)
+        return float((resid**2).sum()), -4 * resid @ lam
+
+    res = minimize(objective, np.clip(start, -bound, bound), jac=True, method="L-BFGS-B",
+                   bounds=[(-bound, bound)] * r.shape[0],
+                   options={"ftol": 1e-15, "gtol": 1e-11, "maxiter": 2000})
+    if not np.isfinite(res.x).all():
+        raise AnalysisInputError(f"the one-factor model for omega could not be fitted "
+                                 f"({res.message})")
+    return res.x
+
+
 @single_thread_blas()
-def _omega_from_corr(r: np.ndarray, n: int, names: Sequence[str]) -> Omega:
-    if np.linalg.eigvalsh(r)[0] <= 1e-10:
-        raise AnalysisInputError(
-            "the items' correlation matrix is not positive definite (with pairwise missing "
-            "data this can happen); omega needs a proper correlation matrix"
-        )
-    with np.errstate(all="ignore"):
-        lam = _one_factor_ml(r)
+def _omega_from_corr(r: np.ndarray, n: int, names: Sequence[str],
+                     method: str = "psych") -> Omega:
+    if method == "ml":
+        if np.linalg.eigvalsh(r)[0] <= 1e-10:
+            raise AnalysisInputError(
+                "the items' correlation matrix is not positive definite (with pairwise "
+                "missing data this can happen); omega needs a proper correlation matrix"
+            )
+        with np.errstate(all="ignore"):
+            lam = _one_factor_ml(r)
+    else:
+        lam = _one_factor_minres(r)
     if lam.sum() < 0:
         lam = -lam
     psi = 1 - lam**2
-    common = lam.sum() ** 2
-    total = common / (common + psi.sum())
+    if method == "ml":
+        common = lam.sum() ** 2
+        total = common / (common + psi.sum())
+    else:  # psych: items with negative loadings are flipped, then the observed total
+        key = np.where(lam < 0, -1.0, 1.0)
+        observed = float((r * np.outer(key, key)).sum())
+        total = (observed - psi.sum()) / observed
     return Omega(
         float(total),
         pd.Series(lam, index=list(names), name="loading"),
         pd.Series(psi, index=list(names), name="uniqueness"),
         int(n),
         len(names),
+        method,
     )
 
 
-def omega(items: pd.DataFrame) -> Omega:
+OMEGA_METHODS = ("psych", "ml")
+
+
+def omega(items: pd.DataFrame, method: str = "psych") -> Omega:
     """McDonald's omega total from a one-factor model of ``items``.
 
-    ``omega = (sum lambda)^2 / ((sum lambda)^2 + sum psi)`` (McDonald 1999,
-    *Test Theory*, eq. 6.20b), with the standardized loadings ``lambda`` and
-    uniquenesses ``psi = 1 - lambda^2`` of a one-factor maximum-likelihood
-    fit of the correlation matrix ``cov2cor(C)`` (R's ``factanal``
-    algorithm; equal to statsmodels' ``Factor(method="ml")``). Unlike alpha
-    it does not assume that all items load equally; when they do
-    (tau-equivalence) it equals the standardized alpha.
+    ``method="psych"`` (default) is ``psych::omega(x, nfactors = 1)$omega.tot``
+    (Revelle & Zinbarg 2009): a minimum-residual one-factor fit of
+    ``cor(x, use = "pairwise")`` and ``omega = (V_t - sum psi) / V_t`` with ``V_t`` the
+    *observed* variance of the standardized total, the sum of the correlation matrix
+    (items loading negatively are reversed first). Agrees with psych to 1e-5 on the
+    course's scales (``tests/reference/omega/psych.json``).
 
-    Missing data: pairwise, as :func:`cronbach_alpha`. Needs at least 3
-    items (a one-factor model of 2 items is not identified).
+    ``method="ml"`` is McDonald's (1999, *Test Theory*, eq. 6.20b)
+    ``omega = (sum lambda)^2 / ((sum lambda)^2 + sum psi)``: the *model-implied*
+    variance in the denominator, with a one-factor maximum-likelihood fit (R's
+    ``factanal`` algorithm, as statsmodels' ``Factor(method="ml")``) of
+    ``cov2cor`` of the pairwise covariances (``psych::alpha``'s matrix). The two agree
+    when the one-factor model fits; on a small class they differ in the third decimal.
+
+    Unlike alpha, omega does not assume that all items load equally. ``loadings`` and
+    ``uniquenesses`` are the standardized solution ``lambda`` and ``psi = 1 - lambda^2``.
+    Missing data: pairwise. Needs at least 3 items (a one-factor model of 2 is not
+    identified).
 
     >>> from coursekit.survey.simulate import simulate_survey
     >>> from coursekit.analysis.scoring import keyed_items
-    >>> w = omega(keyed_items(simulate_survey(500, seed=1), "escapism"))
+    >>> items = keyed_items(simulate_survey(500, seed=1), "escapism")
+    >>> w = omega(items)
     >>> 0.7 < w.total < 0.95
     True
+    >>> abs(w.total - omega(items, method="ml").total) < 0.01
+    True
     """
+    if method not in OMEGA_METHODS:
+        raise AnalysisInputError(f"unknown omega method '{method}' (expected one of "
+                                 f"{', '.join(OMEGA_METHODS)})")
     x, names = item_matrix(items, min_items=3)
-    cov, _ = pairwise_cov(x, names)
-    return _omega_from_corr(cov2cor(cov), len(items), names)
+    if method == "ml":
+        cov, _ = pairwise_cov(x, names)
+        r = cov2cor(cov)
+    else:
+        r, _ = pairwise_corr(x, names)
+    return _omega_from_corr(r, len(items), names, method)
 
 
 def reliability_table(
@@ -468,7 +536,8 @@ def reliability_table(
         x, ids = item_matrix(keyed_items(df, sc, cb), what=f"scale '{name}'")
         cov, _ = pairwise_cov(x, ids)
         a = _alpha(cov, x.shape[0], ci)
-        w = _omega_from_corr(cov2cor(cov), x.shape[0], ids).total if len(ids) >= 3 else np.nan
+        w = _omega_from_corr(pairwise_corr(x, ids)[0], x.shape[0], ids).total \
+            if len(ids) >= 3 else np.nan
         rows.append({
             "scale": name, "label": sc.label, "kind": sc.kind, "n_items": len(ids),
             "reversed": ", ".join(sc.reversed_ids), "n": a.n, "alpha": a.raw,
