@@ -9,11 +9,12 @@ JOBS   ?= auto
 
 NBVAL  := --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: help venv course test lint lab bench data notebooks clean
+.PHONY: help venv browser course test lint lab bench data notebooks clean
 
 help:
 	@echo "make course  - set up .venv and run the course on the bundled data"
 	@echo "make test    - set up .venv and run every test (library, CLI, notebooks)"
+	@echo "make browser - install Debian's chromium for the browser tests (as root; make test does)"
 	@echo "make lab     - open JupyterLab on the first notebook"
 	@echo "make bench   - run the benchmarks in benchmarks/"
 	@echo "make data    - regenerate the bundled synthetic cohort data/survey.csv"
@@ -33,9 +34,14 @@ course: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks scripts
 
+# The browser tests drive Debian's chromium: installed with apt when missing and we are
+# root, else the tests fail naming the command (scripts/install_browser.sh).
+browser:
+	@sh scripts/install_browser.sh
+
 # Library tests and nbval over every notebook in one run; --dist loadfile keeps a
 # notebook's cells on one worker.
-test: $(STAMP) lint
+test: $(STAMP) browser lint
 	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile $(NBVAL) --ignore=tests/fixtures \
 		tests notebooks
 

@@ -44,7 +44,8 @@ CHROMIUM_ARGS = [
 ]
 INSTALL_HINT = (
     "the browser test needs Debian's chromium at /usr/bin/chromium: "
-    "run `apt-get install -y chromium` (as root) and rerun"
+    "run `apt-get update && apt-get install -y --no-install-recommends chromium` (as root) "
+    "and rerun (make test does it when run as root)"
 )
 
 # Page-config plugins switched off: the announcements plugin asks for news consent in a toast.

@@ -18,6 +18,7 @@ import nbformat
 import pytest
 
 from coursekit.common.errors import RenderError
+from coursekit.render import executors
 from coursekit.render import job as renderjob
 from coursekit.render import run as render
 from tests.conftest import ROOT, run_cli
@@ -160,7 +161,7 @@ def test_the_same_jobs_run_on_a_dask_cluster(tmp_path):
 
 
 def test_dask_without_a_reachable_scheduler_is_a_clear_error(tmp_path, monkeypatch):
-    monkeypatch.setattr(render, "DASK_CONNECT_TIMEOUT", 1)
+    monkeypatch.setattr(executors, "DASK_CONNECT_TIMEOUT", 1)
     plan = render.plan_render(notebooks=str(NOTEBOOKS / "broken" / "01_works.ipynb"),
                               out=tmp_path / "site")
     with pytest.raises(RenderError, match="cannot reach the Dask scheduler"):

@@ -7,9 +7,12 @@ ends with a one-line reason on stderr and exit code 2, never a traceback.
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from coursekit import __version__
 from coursekit.common.errors import CourseKitError, SurveyDataError
@@ -160,15 +163,7 @@ def _cmd_render(args: argparse.Namespace) -> int:
 
 # --- parser -------------------------------------------------------------------------------
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
-        prog="coursekit",
-        description="Chasing Followers: simulate, check and render the TikTok motive course.",
-        epilog="Run 'coursekit COMMAND --help' for a command's options.",
-    )
-    parser.add_argument("--version", action="version", version=f"coursekit {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-
+def _add_simulate(sub: Any) -> None:
     p = sub.add_parser("simulate", help="write a simulated survey cohort as CSV",
                        description="Simulate a cohort from the course's latent model "
                                    "(see data/DATASHEET.md). The same seed gives the same bytes.")
@@ -179,6 +174,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="CSV file to write (written atomically)")
     p.set_defaults(func=_cmd_simulate)
 
+
+def _add_validate(sub: Any) -> None:
     p = sub.add_parser("validate", help="check a survey CSV against the codebook",
                        description="Check a survey file against the codebook. Exit 0 when it is "
                                    "valid (warnings are printed), 2 with every problem when not. "
@@ -188,6 +185,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="treat warnings (out-of-range answers, extra columns) as errors")
     p.set_defaults(func=_cmd_validate)
 
+
+def _add_instrument(sub: Any) -> None:
     p = sub.add_parser("instrument", help="write the questionnaire (HTML, Markdown, Qualtrics)",
                        description="Write the questionnaire out of the codebook: a printable "
                                    "HTML or Markdown questionnaire, or a Qualtrics Advanced "
@@ -203,6 +202,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="print each question's column id (for typing in paper answers)")
     p.set_defaults(func=_cmd_instrument)
 
+
+def _add_import(sub: Any) -> None:
     p = sub.add_parser("import", help="turn a form export into a survey file, de-identified",
                        description="Turn a Google Forms, Qualtrics or other CSV export into the "
                                    "survey file that 'validate' accepts. Identifying columns "
@@ -231,6 +232,8 @@ def build_parser() -> argparse.ArgumentParser:
                         "instead of failing")
     p.set_defaults(func=_cmd_import)
 
+
+def _add_render(sub: Any) -> None:
     p = sub.add_parser("render", help="execute the course notebooks and build the offline site",
                        description="Execute the course notebooks for a cohort (bundled data, "
                                    "a seed, a survey file) or every student of a roster, as "
@@ -238,7 +241,9 @@ def build_parser() -> argparse.ArgumentParser:
                                    "executed notebooks and an offline HTML site with an index. "
                                    "Exit 0 when all succeed, 1 when a notebook failed (a "
                                    "report names notebook, cohort, cell and error), 2 on bad "
-                                   "input (before any kernel starts).")
+                                   "input (before any kernel starts), 130 or 143 when stopped "
+                                   "by SIGINT or SIGTERM (whole files are kept; --resume "
+                                   "goes on).")
     source = p.add_mutually_exclusive_group()
     source.add_argument("--data", metavar="PATH", help="a survey CSV for every notebook "
                                                        "(checked first)")
@@ -284,12 +289,49 @@ def build_parser() -> argparse.ArgumentParser:
                    help="print every roster student's label and seed as CSV; renders nothing")
     p.set_defaults(func=_cmd_render)
 
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``coursekit`` parser: one sub-command per ``_add_*`` function above."""
+    parser = _Parser(
+        prog="coursekit",
+        description="Chasing Followers: simulate, check and render the TikTok motive course.",
+        epilog="Run 'coursekit COMMAND --help' for a command's options.",
+    )
+    parser.add_argument("--version", action="version", version=f"coursekit {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    _add_simulate(sub)
+    _add_validate(sub)
+    _add_instrument(sub)
+    _add_import(sub)
+    _add_render(sub)
     return parser
+
+
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM, handled as Ctrl-C is: one line, exit 128 + the signal number."""
+
+    signum = signal.SIGTERM
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    raise _Terminated
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    main_thread = threading.current_thread() is threading.main_thread()
+    # The render installs its own while it runs; called in-process, the caller's comes back.
+    previous = signal.signal(signal.SIGTERM, _on_sigterm) if main_thread else None
+    try:
+        return _run(args)
+    finally:
+        if main_thread:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _run(args: argparse.Namespace) -> int:
+    """Run the chosen command; every expected failure becomes a message and an exit code."""
     try:
         return int(args.func(args))
     except SurveyDataError as exc:
@@ -304,9 +346,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         where = f"{exc.filename}: " if exc.filename else ""
         _warn(f"coursekit {args.command}: error: {where}{exc.strerror or exc}")
         return EXIT_USAGE
-    except KeyboardInterrupt:
-        _warn(f"coursekit {args.command}: interrupted; nothing half-written was left")
-        return 130
+    except KeyboardInterrupt as exc:
+        # SIGINT (Ctrl-C) or SIGTERM (the render turns it into an interrupt): 128 + signal.
+        signum = int(getattr(exc, "signum", signal.SIGINT))
+        name = signal.Signals(signum).name
+        _warn(f"coursekit {args.command}: interrupted ({name}); nothing half-written was left")
+        return 128 + signum
 
 
 if __name__ == "__main__":

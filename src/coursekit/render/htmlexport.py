@@ -19,6 +19,13 @@ changed so that it works with no network at all:
   (latex2mathml), which browsers draw without any script.
 
 Titles come from the notebook's first heading (:func:`notebook_title`).
+
+The markup is in Jinja templates beside this module (``templates/``): the page's
+head and navigation (extending nbconvert's ``lab`` template), a figure, the
+index page, and the two style sheets.
+
+>>> figure_html({"layout": {"height": 300}}, "Bars & 'lines'", "ck-fig-1")[:60]
+'<figure class="ck-figure"><div id="ck-fig-1" class="ck-plot"'
 """
 
 from __future__ import annotations
@@ -44,55 +51,33 @@ PLOTLY_JS = "plotly.min.js"
 SITE_CSS = "coursekit.css"
 INDEX = "index.html"
 
-_TEMPLATE_NAME = "coursekit_page.html.j2"
-_TEMPLATE = r"""
-{%- extends 'index.html.j2' -%}
-{%- block html_head -%}
-<meta charset="utf-8" />
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<title>{{ resources.coursekit.page_title | e }}</title>
-<link rel="stylesheet" href="{{ resources.coursekit.root }}coursekit.css">
-{%- if resources.coursekit_figures %}
-<script src="{{ resources.coursekit.root }}plotly.min.js"></script>
-{%- endif %}
-{%- endblock html_head -%}
-{%- block body_header -%}
-<body class="jp-Notebook" data-jp-theme-light="true" data-jp-theme-name="JupyterLab Light">
-<nav class="ck-nav"><a href="{{ resources.coursekit.root }}index.html">Course index</a>
-{%- for item in resources.coursekit.crumbs %} · <span>{{ item | e }}</span>{% endfor %}</nav>
-<main>
-{%- endblock body_header -%}
-"""
+_TEMPLATE_NAME = "coursekit_page.html.j2"  # extends nbconvert's lab template
+_TEMPLATES = Path(__file__).parent / "templates"
 
-_EXTRA_CSS = """
-/* coursekit pages */
-a.anchor-link { display: none; }
-.jp-InputArea { overflow: hidden; }
-.jp-InputArea-editor { overflow: hidden; }
-.cm-editor.cm-s-jupyter .highlight pre { padding: var(--jp-code-padding) 4px; margin: 0;
-  font-family: inherit; font-size: inherit; line-height: inherit; color: inherit; }
-.jp-OutputArea-output pre { line-height: inherit; font-family: inherit; }
-.jp-RenderedText pre { color: var(--jp-content-font-color1); font-size: var(--jp-code-font-size); }
-.jp-Collapser { display: none; }
-@media print { .jp-Cell-inputWrapper, .jp-Cell-outputWrapper { display: block; } }
-.ck-nav { font: 14px/1.5 var(--jp-ui-font-family); padding: 8px 16px; color: #444;
-  border-bottom: 1px solid #ddd; background: #fafafa; }
-.ck-figure { margin: 0.5em 0; max-width: 100%; }
-.ck-plot { width: 100%; }
-.ck-caption { font-size: 0.9em; color: #333; margin-top: 0.3em; }
-.ck-live { font-size: 0.9em; color: #555; font-style: italic; margin: 0.2em 0 0; }
-math[display="block"] { margin: 0.6em 0; }
-"""
 
-_INDEX_CSS = """
-body { font: 15px/1.5 Inter, Helvetica, Arial, sans-serif; color: #222; margin: 2em auto;
-  max-width: 70em; padding: 0 1em; }
-table { border-collapse: collapse; margin: 1em 0 2em; }
-th, td { border: 1px solid #ddd; padding: 4px 10px; text-align: left; vertical-align: top; }
-th { background: #f4f4f4; }
-.ok { color: #007a5a; } .failed { color: #b3261e; font-weight: bold; } .prepared { color: #555; }
-.muted { color: #666; font-size: 0.9em; }
-"""
+def _safe(value: Any) -> Any:
+    """Every ``{{ }}`` of our templates is escaped as :func:`html.escape` does, unless Markup.
+
+    ``html.escape`` rather than Jinja's autoescape (markupsafe), whose ``&#39;`` and
+    ``&#34;`` would change every page and index byte for byte.
+    """
+    from markupsafe import Markup
+
+    return value if isinstance(value, Markup) else html.escape(str(value))
+
+
+@lru_cache(maxsize=1)
+def _templates() -> Any:
+    """The Jinja environment of the index and figure templates (``templates/``)."""
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+    return Environment(loader=FileSystemLoader(_TEMPLATES), finalize=_safe, trim_blocks=True,
+                       lstrip_blocks=True, keep_trailing_newline=True,
+                       undefined=StrictUndefined, autoescape=False)
+
+
+def _asset(name: str) -> str:
+    return (_TEMPLATES / name).read_text(encoding="utf-8")
 
 
 # --- titles ------------------------------------------------------------------------------
@@ -142,20 +127,15 @@ def figure_html(spec: Mapping[str, Any], caption: str, div_id: str, *, live: boo
     The script expects plotly.js to be loaded (the page's head loads it); the
     caption is always visible and is the figure's text alternative.
     """
+    from markupsafe import Markup
+
     layout = spec.get("layout") or {}
     height = layout.get("height")
     height = int(height) if isinstance(height, int | float) and height > 0 else 450
     payload = _script_json([spec.get("data") or [], layout, spec.get("config") or {}])
-    cap = html.escape(caption.strip() or "Figure")
-    note = f'<p class="ck-live">{html.escape(LIVE_NOTE)}</p>' if live else ""
-    return (
-        f'<figure class="ck-figure">'
-        f'<div id="{div_id}" class="ck-plot" style="height:{height}px" role="img" '
-        f'aria-label="{cap}"></div>'
-        f'<script>(function(){{var a={payload};'
-        f'if(window.Plotly){{Plotly.newPlot("{div_id}",a[0],a[1],a[2]);}}}})();</script>'
-        f'<figcaption class="ck-caption">{cap}</figcaption>{note}</figure>'
-    )
+    return _templates().get_template("page_figure.html.j2").render(
+        div_id=div_id, height=height, payload=Markup(payload), caption=caption.strip() or "Figure",
+        live=live, live_note=LIVE_NOTE)
 
 
 def _caption_and_live(text: str | list[str], live: bool) -> str:
@@ -253,7 +233,7 @@ def _renderer_class() -> type:
 @lru_cache(maxsize=1)
 def _exporter() -> Any:
     """One exporter per process: building the Jinja environment is the expensive part."""
-    from jinja2 import DictLoader, pass_context
+    from jinja2 import FileSystemLoader, pass_context
     from nbconvert import HTMLExporter
     from nbconvert.filters.markdown_mistune import MarkdownWithMath
     from traitlets.config import Config
@@ -274,7 +254,7 @@ def _exporter() -> Any:
     # The page links the site's style sheet (highlighting included) instead of inlining it.
     config.CSSHTMLHeaderPreprocessor.enabled = False
     exporter = PageExporter(config=config, template_name="lab",
-                            extra_loaders=[DictLoader({_TEMPLATE_NAME: _TEMPLATE})],
+                            extra_loaders=[FileSystemLoader(_TEMPLATES)],
                             template_file=_TEMPLATE_NAME)
     exporter.register_preprocessor(_preprocessor_class()(), enabled=True)
     return exporter
@@ -335,7 +315,7 @@ def site_css() -> str:
         else:
             raise FileNotFoundError(f"nbconvert's lab template has no {name}")
     parts.append(HtmlFormatter(style="default").get_style_defs(".highlight"))
-    parts.append(_EXTRA_CSS)
+    parts.append(_asset("page.css"))
     return "\n".join(parts)
 
 
@@ -370,18 +350,6 @@ class IndexEntry:
     detail: str = ""
 
 
-def _cell(entry: IndexEntry | None) -> str:
-    if entry is None:
-        return '<td class="muted">–</td>'
-    cls = html.escape(entry.status)
-    status = (f'<a class="{cls}" href="{html.escape(entry.page)}">{cls}</a>' if entry.page
-              else f'<span class="{cls}">{cls}</span>')
-    nb_link = (f' <a class="muted" href="{html.escape(entry.notebook_file)}">ipynb</a>'
-               if entry.notebook_file else "")
-    detail = f'<br><span class="muted">{html.escape(entry.detail)}</span>' if entry.detail else ""
-    return f"<td>{status}{nb_link}{detail}</td>"
-
-
 def _short(notebook: str) -> str:
     match = re.match(r"^(\d+)_", notebook)
     return match.group(1) if match else notebook
@@ -393,44 +361,25 @@ def index_html(entries: Iterable[IndexEntry], *, heading: str = "Chasing Followe
     Each cell is the notebook's status (ok, failed, prepared) linking to its page,
     with a link to the notebook file and, for a failure, where and why.
     """
+    from markupsafe import Markup
+
     entries = list(entries)
-    notebooks: dict[str, str] = {}
+    titles: dict[str, str] = {}
     for e in sorted(entries, key=lambda e: e.notebook):
-        notebooks.setdefault(e.notebook, e.title)
-    rows = sorted({(e.cohort, e.variant) for e in entries})
+        titles.setdefault(e.notebook, e.title)
+    notebooks = [{"name": nb, "title": title, "short": _short(nb),
+                  "numbered": title.startswith(_short(nb))} for nb, title in titles.items()]
+    pairs = sorted({(e.cohort, e.variant) for e in entries})
     by_key = {(e.cohort, e.variant, e.notebook): e for e in entries}
-    n_ok = sum(e.status == "ok" for e in entries)
-    n_failed = sum(e.status == "failed" for e in entries)
-    n_prepared = sum(e.status == "prepared" for e in entries)
-    n_cohorts = len({c for c, _ in rows})
-    parts = [
-        "<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8" />',
-        '<meta name="viewport" content="width=device-width, initial-scale=1.0">',
-        f"<title>{html.escape(heading)}: rendered course</title>",
-        f"<style>{_INDEX_CSS}</style>", "</head>", "<body>",
-        f"<h1>{html.escape(heading)}</h1>",
-        f'<p>{n_cohorts} cohort(s), {len(notebooks)} notebook(s): {n_ok} ok, '
-        f'<span class="{"failed" if n_failed else "muted"}">{n_failed} failed</span>'
-        + (f", {n_prepared} prepared (not executed)" if n_prepared else "") + ".</p>",
-        "<h2>Notebooks</h2>", "<ul>",
-        *(f"<li>{'' if title.startswith(_short(nb)) else f'<b>{html.escape(_short(nb))}</b> '}"
-          f"{html.escape(title)} "
-          f'<span class="muted">({html.escape(nb)})</span></li>'
-          for nb, title in notebooks.items()),
-        "</ul>", "<h2>Cohorts</h2>",
-        *(['<p class="muted">Students appear under pseudonyms: with the course secret set, '
-            "<code>coursekit render --roster ROSTER --which STUDENT_ID</code> prints a "
-            "student's.</p>"] if any(re.fullmatch(r"s-[0-9a-f]{8}", c) for c, _ in rows) else []),
-        "<table><tr><th>cohort</th><th>variant</th>"
-        + "".join(f'<th title="{html.escape(title)}">{html.escape(_short(nb))}</th>'
-                  for nb, title in notebooks.items()) + "</tr>",
-    ]
-    for cohort, variant in rows:
-        cells = "".join(_cell(by_key.get((cohort, variant, nb))) for nb in notebooks)
-        parts.append(f"<tr><th>{html.escape(cohort)}</th><td>{html.escape(variant)}</td>"
-                     f"{cells}</tr>")
-    parts += ["</table>", "</body>", "</html>", ""]
-    return "\n".join(parts)
+    rows = [{"cohort": c, "variant": v, "entries": [by_key.get((c, v, nb)) for nb in titles]}
+            for c, v in pairs]
+    return _templates().get_template("site_index.html.j2").render(
+        heading=heading, css=Markup(_asset("index.css")), notebooks=notebooks, rows=rows,
+        n_cohorts=len({c for c, _ in pairs}),
+        n_ok=sum(e.status == "ok" for e in entries),
+        n_failed=sum(e.status == "failed" for e in entries),
+        n_prepared=sum(e.status == "prepared" for e in entries),
+        pseudonyms=any(re.fullmatch(r"s-[0-9a-f]{8}", c) for c, _ in pairs))
 
 
 def write_index(out: Path, entries: Iterable[IndexEntry], **kw: Any) -> Path:

@@ -6,7 +6,13 @@ text in a :class:`JobResult`, and the render's parent process writes them.
 Kernels that fail to start (a port collision, a kernel dying before it
 answers) are retried with backoff; a failing cell comes back as a
 :class:`Failure` naming the cell (as numbered in the notebook as written), its
-execution count, the error and the failing code line.
+execution count, the error and the failing code line; a kernel that dies
+(``os._exit``, the out-of-memory killer) fails its job at the cell it was running.
+
+>>> Failure(4, 3, "KeyError: 'b'", "line 3: values['b']").describe()
+"cell 4 [3]: KeyError: 'b' (line 3: values['b'])"
+>>> _is_start_failure(OSError(98, "Address already in use"))
+True
 """
 
 from __future__ import annotations
@@ -201,6 +207,57 @@ def _warm_exporter_in_background() -> Any:
     return thread
 
 
+def _execution_failure(exc: Any, target: str) -> tuple[Any, Failure]:
+    """The executed notebook (papermill's error marker in it) and where a cell failed."""
+    import nbformat
+
+    executed = nbformat.read(target, as_version=4) if os.path.exists(target) else None
+    cell = _source_cell_number(executed, exc.cell_index) if executed else None
+    error = (f"{exc.ename}: {exc.evalue}" if str(exc.evalue).strip()
+             else str(exc.ename)).strip().splitlines()[0]
+    return executed, Failure(cell, exc.exec_count, error, _code_line(exc.traceback or []))
+
+
+def _execute(job: Job, node: Any) -> tuple[Any, Failure | None, int]:
+    """Run the notebook with papermill, retrying a kernel that fails to start.
+
+    Returns the executed notebook (None when there is none to show), the failure
+    if any, and the number of attempts.
+    """
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    kernel = node.metadata.get("kernelspec", {}).get("name") or "python3"
+    cwd = job.cwd if job.cwd and os.path.isdir(job.cwd) else None
+    running: list[Any] = []  # the cell being executed, for a kernel that dies in it
+
+    def on_cell_execute(cell: Any, cell_index: int, **kw: Any) -> None:
+        running[:] = [cell]
+
+    with tempfile.TemporaryDirectory(prefix="coursekit-render-") as tmp:
+        target = os.path.join(tmp, f"{job.notebook}.ipynb")
+        for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
+            running.clear()
+            try:
+                executed = papermill.execute_notebook(
+                    node, target, parameters=dict(job.parameters) or None,
+                    kernel_name=kernel, progress_bar=False, log_output=False,
+                    request_save_on_cell_execute=False, prepare_only=not job.execute,
+                    execution_timeout=job.timeout, start_timeout=60, cwd=cwd,
+                    store_widget_state=False, shutdown_kernel="immediate",
+                    kernel_manager_class=_kernel_manager_class(),
+                    on_cell_execute=on_cell_execute)
+                return executed, None, attempt
+            except PapermillExecutionError as exc:
+                return (*_execution_failure(exc, target), attempt)
+            except Exception as exc:  # noqa: BLE001 - reported as this job's failure
+                if _is_start_failure(exc) and attempt < KERNEL_START_ATTEMPTS:
+                    time.sleep(0.5 * 2 ** (attempt - 1))
+                    continue
+                return None, _other_failure(exc, node, running[0] if running else None), attempt
+    raise AssertionError("unreachable: the last attempt returns")
+
+
 def execute_job(job: Job) -> JobResult:
     """Run one job: execute (with kernel start-up retries) and export its page.
 
@@ -211,51 +268,18 @@ def execute_job(job: Job) -> JobResult:
     import logging
 
     import nbformat
-    import papermill
 
     # Every failure comes back in the result; papermill's and nbclient's log
     # lines would repeat it on the terminal, out of order.
     logging.getLogger("papermill").setLevel(logging.CRITICAL)
-    from papermill.exceptions import PapermillExecutionError
-
     from coursekit.render.htmlexport import export_page
 
     warmer = _warm_exporter_in_background() if job.execute else None
     node = nbformat.reads(job.source, as_version=4)
-    kernel = node.metadata.get("kernelspec", {}).get("name") or "python3"
-    cwd = job.cwd if job.cwd and os.path.isdir(job.cwd) else None
-    failure: Failure | None = None
-    executed = None
-    attempts = 0
-    with tempfile.TemporaryDirectory(prefix="coursekit-render-") as tmp:
-        target = os.path.join(tmp, f"{job.notebook}.ipynb")
-        while True:
-            attempts += 1
-            try:
-                executed = papermill.execute_notebook(
-                    node, target, parameters=dict(job.parameters) or None,
-                    kernel_name=kernel, progress_bar=False, log_output=False,
-                    request_save_on_cell_execute=False, prepare_only=not job.execute,
-                    execution_timeout=job.timeout, start_timeout=60, cwd=cwd,
-                    store_widget_state=False, shutdown_kernel="immediate",
-                    kernel_manager_class=_kernel_manager_class())
-                break
-            except PapermillExecutionError as exc:
-                executed = nbformat.read(target, as_version=4) if os.path.exists(target) else None
-                cell = _source_cell_number(executed, exc.cell_index) if executed else None
-                error = f"{exc.ename}: {exc.evalue}".strip().splitlines()[0]
-                failure = Failure(cell, exc.exec_count, error, _code_line(exc.traceback or []))
-                break
-            except Exception as exc:  # noqa: BLE001 - reported as this job's failure
-                if _is_start_failure(exc) and attempts < KERNEL_START_ATTEMPTS:
-                    time.sleep(0.5 * 2 ** (attempts - 1))
-                    continue
-                failure = _other_failure(exc, node)
-                executed = None
-                break
-    seconds = time.perf_counter() - started
+    executed, failure, attempts = _execute(job, node)
     if executed is None:
-        return JobResult(job.key, "failed", seconds, attempts, failure=failure)
+        return JobResult(job.key, "failed", time.perf_counter() - started, attempts,
+                         failure=failure)
     crumbs = (job.cohort, f"{job.variant} variant") + (("FAILED",) if failure else ())
     page = None
     if job.execute:
@@ -271,10 +295,32 @@ def execute_job(job: Job) -> JobResult:
                      nbformat.writes(_tidy(executed, job)), page, failure)
 
 
-def _other_failure(exc: BaseException, node: Any) -> Failure:
+def _cell_number(node: Any, cell: Any) -> int | None:
+    """1-based number, in the notebook as written, of an executed ``cell`` (by id, else source)."""
+    code = [(n, c) for n, c in enumerate(node.cells, start=1) if c.cell_type == "code"]
+    for number, candidate in code:
+        if cell.get("id") and candidate.get("id") == cell.get("id"):
+            return number
+    for number, candidate in code:
+        if candidate.get("source", "") == cell.get("source", ""):
+            return number
+    return None
+
+
+def _other_failure(exc: BaseException, node: Any, running: Any = None) -> Failure:
+    """A failure that is not a cell's error: a timeout, a kernel that died, a start failure.
+
+    ``running`` is the cell the kernel was executing, if any: a kernel that died
+    (``os._exit``, the out-of-memory killer, a signal) is reported at that cell.
+    """
+    from nbclient.exceptions import DeadKernelError
+
     name = type(exc).__name__
     text = str(exc).strip()
     first = text.splitlines()[0] if text else ""
+    if isinstance(exc, DeadKernelError) and running is not None:
+        number = _cell_number(node, running)
+        return Failure(number, None, f"{name}: {first or 'the kernel died'}")
     if "timed out" in text:
         # nbclient's message previews the cell source; find which cell it is.
         for number, cell in enumerate(node.cells, start=1):

@@ -10,15 +10,42 @@ out of the kernel, which changes no output:
   it, jsonschema skips only the ``iri`` formats, which nothing in a notebook
   run validates;
 - ``debugpy`` (about 0.1 s): nobody attaches a debugger to a batch render.
+
+A render kernel also dies with the process that started it
+(:func:`coursekit.render.lifeline.die_with_parent`, parent from
+``JPY_PARENT_PID``, which jupyter_client sets): ipykernel's own parent poller
+does the same only once a second, after its start-up, and not before it runs.
+
+>>> parent_from_env({"JPY_PARENT_PID": "123"}), parent_from_env({})
+(123, None)
 """
 
+import os
+import signal
 import sys
+from collections.abc import Mapping
 from pathlib import Path
+
+
+def parent_from_env(env: Mapping[str, str]) -> int | None:
+    """The pid of the process that launched this kernel, as jupyter_client passes it."""
+    text = env.get("JPY_PARENT_PID", "")
+    return int(text) if text.isdigit() and int(text) > 1 else None
+
 
 if __name__ == "__main__":
     # As ipykernel_launcher does: the working folder joins sys.path later, in the kernel.
     if sys.path[0] == "" or Path(sys.path[0]) == Path.cwd():
         del sys.path[0]
+    # A render worker ignores SIGINT and SIGTERM, and an ignored signal survives exec:
+    # a kernel takes the defaults back (ipykernel then installs its own SIGINT handling).
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    parent = parent_from_env(os.environ)
+    if parent is not None:
+        from coursekit.render.lifeline import die_with_parent
+
+        die_with_parent(parent)
     from coursekit.common.lean import KERNEL_OPTIONAL, keep_out
 
     keep_out(*KERNEL_OPTIONAL)
