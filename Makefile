@@ -9,7 +9,7 @@ JOBS   ?= auto
 
 NBVAL  := --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: help venv browser course test lint lab bench data notebooks clean
+.PHONY: help venv browser course test lint lab bench data notebooks reference clean
 
 help:
 	@echo "make course  - set up .venv and run the course on the bundled data"
@@ -18,6 +18,7 @@ help:
 	@echo "make lab     - open JupyterLab on the first notebook"
 	@echo "make bench   - run the benchmarks in benchmarks/"
 	@echo "make data    - regenerate the bundled synthetic cohort data/survey.csv"
+	@echo "make reference - recompute R's reference values (needs R with psych and lavaan)"
 	@echo "make notebooks - re-execute the notebooks so their stored outputs are current"
 
 $(STAMP): pyproject.toml
@@ -39,11 +40,20 @@ lint: $(STAMP)
 browser:
 	@sh scripts/install_browser.sh
 
-# Library tests and nbval over every notebook in one run; --dist loadfile keeps a
-# notebook's cells on one worker.
+# Library tests, every module's docstring examples and nbval over every notebook in one
+# run; --dist loadfile keeps a notebook's cells on one worker.
 test: $(STAMP) browser lint
-	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile $(NBVAL) --ignore=tests/fixtures \
-		tests notebooks
+	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile $(NBVAL) --doctest-modules \
+		--ignore=tests/fixtures tests notebooks src/coursekit
+
+# R's reference values for the psychometrics tests (needs r-base-core, r-cran-psych,
+# r-cran-gparotation, r-cran-lavaan, r-cran-jsonlite); the JSON it writes is committed.
+reference: $(STAMP)
+	$(BIN)/python scripts/r_reference/export_cohorts.py
+	Rscript scripts/r_reference/cfa.R
+	Rscript scripts/r_reference/ordinal.R
+	Rscript scripts/r_reference/efa.R
+	Rscript scripts/r_reference/omega.R
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/00_*.ipynb
