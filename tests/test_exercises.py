@@ -183,5 +183,15 @@ def test_solutions_are_correct(path, cohort, class_file):
         overrides["data_path"] = str(class_file)
     verdicts = run_solutions(path, overrides)
     assert set(verdicts) == {e.key for e in exercises_for(path.name[:2])}
-    wrong = {key: str(feedback) for key, feedback in verdicts.items() if not feedback.correct}
+    unavailable = {key for key, feedback in verdicts.items()
+                   if feedback.status == "not available"}
+    assert unavailable == (UNAVAILABLE_ON_CLASS.get(path.name[:2], set())
+                           if cohort == "class" else set()), (cohort, unavailable)
+    wrong = {key: str(feedback) for key, feedback in verdicts.items()
+             if not feedback.correct and key not in unavailable}
     assert not wrong, (cohort, wrong)
+
+
+#: Exercises a class of 26 is too small for: their check says "not available" (a CFA and an
+#: invariance check want five complete answers per item), every other one is judged.
+UNAVAILABLE_ON_CLASS = {"04": {"04.3", "04.4"}}

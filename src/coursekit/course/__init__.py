@@ -8,6 +8,8 @@ nothing here knows papermill or the render job.
 - :mod:`.judging` <- :mod:`.catalogue` <- :mod:`.exercises`: exercises as data and their
   verdict, the course's exercises, and ``check`` (imports run one way, in that order);
 - :mod:`.plots` (plotly figures) <- :mod:`.widgets` (live explorers);
+- :mod:`.psychometrics`: the CFA, invariance check and ordinal alpha of notebooks 02 and 04
+  on the scales the cohort supports, or one sentence on why not (``course.cfa()`` ...);
 - :mod:`.report`: the capstone's hypothesis table.
 
 >>> from coursekit.course import start

@@ -99,6 +99,23 @@ register(Exercise(
 ))
 
 
+register(Exercise(
+    "02.4", "What is the ordinal alpha of the self-esteem scale?", "number",
+    lambda c: _ordinal(c, "ordinal_alpha"),
+    hint="course.ordinal_reliability() has an ordinal_alpha column; or "
+         "ordinal_alpha(keyed_items(course.data, 'self_esteem', course.codebook)).",
+    tolerance=0.005, close=0.02,
+    traps=(Trap(lambda c: _ordinal(c, "std_alpha"),
+                "That is alpha from Pearson correlations; ordinal alpha uses polychoric ones."),
+           Trap(lambda c: _alpha(c, "self_esteem"),
+                "That is Cronbach's raw alpha; ordinal alpha uses polychoric correlations."),),
+))
+
+
+def _ordinal(c: Course, column: str) -> float:
+    return float(c.ordinal_reliability().loc["self_esteem", column])
+
+
 def _item_analysis(c: Course, scale: str):
     from coursekit.analysis.reliability import item_analysis
     from coursekit.analysis.scoring import keyed_items
@@ -162,10 +179,26 @@ register(Exercise(
     tolerance=0.005, close=0.03,
 ))
 register(Exercise(
-    "04.3", "Which scale correlates most negatively with self-esteem?", "choice",
-    lambda c: c.scores.corr()["self_esteem"].drop(["self_esteem", "wellbeing"]).idxmin(),
-    hint="Take the self_esteem column of course.scores.corr() and find its smallest value "
-         "(leave out self-esteem itself and the other outcome).",
+    "04.3", "What is the CFI of the cohort's CFA model?", "number",
+    lambda c: c.cfa().fit.cfi,
+    hint="model = course.cfa(); model.fit.cfi", tolerance=0.005, close=0.02,
+    traps=(Trap(lambda c: c.cfa().fit.tli,
+                "That is the TLI, the CFI's cousin that penalises complexity; use fit.cfi."),
+           Trap(lambda c: 1 - c.cfa().fit.cfi,
+                "That is 1 - CFI; the CFI itself is close to 1 for a well-fitting model."),),
+))
+register(Exercise(
+    "04.4", "What is the change in CFI from the configural to the metric model?", "number",
+    lambda c: c.invariance("gender", ["woman", "man"]).table.loc["metric", "delta_cfi"],
+    hint="invariance.table.loc['metric', 'delta_cfi'] (metric CFI minus configural CFI); "
+         "three decimals.", tolerance=0.0005, close=0.003,
+    traps=(Trap(lambda c: -c.invariance("gender", ["woman", "man"]).table.loc["metric",
+                                                                             "delta_cfi"],
+                "The sign is flipped: the change is metric CFI minus configural CFI."),
+           Trap(lambda c: c.invariance("gender", ["woman", "man"]).table.loc["scalar",
+                                                                             "delta_cfi"],
+                "That is the step from metric to scalar; the question asks configural to "
+                "metric."),),
 ))
 
 

@@ -171,6 +171,46 @@ class Course:
             scales.pop()
         return scales
 
+    def cfa(self):
+        """The CFA of the scales this cohort supports, or why it has none (computed once).
+
+        See :func:`coursekit.course.psychometrics.cohort_cfa`.
+        """
+        from coursekit.course.psychometrics import cohort_cfa
+
+        return self._cached("cfa", cohort_cfa)
+
+    def invariance(self, by: str, groups: Sequence[str]):
+        """Measurement invariance across the ``groups`` of ``by`` that are large enough.
+
+        Groups below ``min_group_size`` (or too small to fit) are left out and never
+        described; see :func:`coursekit.course.psychometrics.cohort_invariance`.
+        """
+        from coursekit.course.psychometrics import cohort_invariance
+
+        return self._cached(("invariance", by, tuple(groups)),
+                            lambda c: cohort_invariance(c, by, list(groups)))
+
+    def adequacy(self, items: pd.DataFrame):
+        """KMO and Bartlett's test of ``items``, or why they cannot be computed."""
+        from coursekit.course.psychometrics import adequacy
+
+        return adequacy(items)
+
+    def ordinal_reliability(self) -> pd.DataFrame:
+        """Alpha from Pearson and from polychoric correlations, every scale (computed once)."""
+        from coursekit.course.psychometrics import ordinal_reliability
+
+        return self._cached("ordinal", ordinal_reliability).copy()
+
+    def _cached(self, key, compute):
+        # A frozen dataclass still has an instance __dict__: the cache lives there, so the
+        # notebook's cell and the exercise's answer key share one fit.
+        cache = self.__dict__.setdefault("_cache", {})
+        if key not in cache:
+            cache[key] = compute(self)
+        return cache[key]
+
     def preview(self, rows: int = 5) -> pd.DataFrame:
         """The first rows of the raw data, for synthetic cohorts only.
 

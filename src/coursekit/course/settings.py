@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 __all__ = [
+    "CFA_PER_ITEM",
     "MEDIATION_BOOT",
     "MEDIATION_SEED",
     "MINUTES_SHIFT",
@@ -39,6 +40,11 @@ RISK_CUTOFF = 3.5
 #: Simulated samples and seed of the parallel analyses of notebooks 04 and 07.
 PA_ITERATIONS = 50
 PA_SEED = 1
+
+#: Respondents who answered every item, per item, that a CFA asks for (notebook 04); an
+#: invariance check asks it of every group it compares. Five per item is a common floor
+#: (Bentler & Chou 1987); fewer and the fit indices are too unstable to read.
+CFA_PER_ITEM = 5
 
 #: Bootstrap resamples and seed of the mediation in notebook 06.
 MEDIATION_BOOT = 2000
