@@ -136,3 +136,21 @@ def class_site(tmp_path_factory) -> RenderedSite:
         return out, run_cli("render", "--data", "class.csv", "--variant", "both", "--jobs", "2",
                             "--out", "site", cwd=folder)
     return shared_render(tmp_path_factory, "class30", build)
+
+
+def assert_site_whole(out: Path, *, temps_allowed: bool) -> None:
+    """Every file a render left under ``out`` is whole: notebooks valid, pages closed, JSON
+    parsed; a hidden ``.part`` temporary file only where ``temps_allowed`` (after SIGKILL)."""
+    import nbformat
+
+    for path in out.rglob("*"):
+        if not path.is_file():
+            continue
+        if path.name.endswith(".part"):
+            assert temps_allowed and path.name.startswith("."), path
+        elif path.suffix == ".ipynb":
+            nbformat.validate(nbformat.read(path, as_version=4))
+        elif path.suffix == ".html":
+            assert path.read_text(encoding="utf-8").rstrip().endswith("</html>"), path
+        elif path.suffix == ".json":
+            json.loads(path.read_text(encoding="utf-8"))

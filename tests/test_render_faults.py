@@ -18,13 +18,12 @@ import time
 import uuid
 from pathlib import Path
 
-import nbformat
 import psutil
 import pytest
 
 from coursekit.render.lock import LOCK, Holder, read_holder
 from coursekit.render.scratch import owner
-from tests.conftest import ROOT, run_cli
+from tests.conftest import ROOT, assert_site_whole, run_cli
 from tests.test_render import NOTEBOOKS
 
 SLOW = str(NOTEBOOKS / "slow" / "*.ipynb")
@@ -84,26 +83,12 @@ def _assert_none_left(mark: str, but: int | None = None) -> None:
     assert not left, f"processes of the render outlived it by {GRACE} s: {left}"
 
 
-def _assert_whole(out: Path, *, temps_allowed: bool) -> None:
-    for path in out.rglob("*"):
-        if not path.is_file() or path.name == LOCK:
-            continue
-        if path.name.endswith(".part"):
-            assert temps_allowed and path.name.startswith("."), path
-        elif path.suffix == ".ipynb":
-            nbformat.validate(nbformat.read(path, as_version=4))
-        elif path.suffix == ".html":
-            assert path.read_text(encoding="utf-8").rstrip().endswith("</html>"), path
-        elif path.suffix == ".json":
-            json.loads(path.read_text(encoding="utf-8"))
-
-
 def _resume_completes(out: Path, *extra: str) -> subprocess.CompletedProcess:
     """``--resume`` renders what is missing, and every page is there and whole."""
     done = run_cli("render", "--notebooks", SLOW, "--out", str(out), "--resume", *extra)
     assert done.returncode == 0, done.stderr + done.stdout
     assert not list(out.rglob("*.part"))
-    _assert_whole(out, temps_allowed=False)
+    assert_site_whole(out, temps_allowed=False)
     for stem in ("01_slow", "02_slow", "03_slow"):
         page = out / "bundled" / "instructor" / f"{stem}.html"
         assert "slept" in page.read_text(encoding="utf-8"), page
@@ -121,7 +106,7 @@ def test_sigkill_of_the_main_process_leaves_no_worker_no_kernel_and_resume_compl
     proc.wait(timeout=30)  # not communicate(): orphans would hold its pipes open
     _assert_none_left(mark)
     proc.communicate(timeout=30)
-    _assert_whole(out, temps_allowed=True)
+    assert_site_whole(out, temps_allowed=True)
     holder = read_holder(out / LOCK)
     assert holder is not None and holder.pid == proc.pid  # the dead render's record is left
     scratch = [p for p in Path(tempfile.gettempdir()).glob("coursekit-scratch-*")
@@ -150,7 +135,7 @@ def test_an_interrupt_prints_one_line_and_no_traceback(tmp_path, sig, group):
         stderr
     for text in (stdout, stderr):
         assert "Traceback" not in text and "KeyboardInterrupt" not in text, text
-    _assert_whole(out, temps_allowed=False)
+    assert_site_whole(out, temps_allowed=False)
     assert read_holder(out / LOCK) is None  # released cleanly
     _resume_completes(out, "--jobs", "2")
 
@@ -278,7 +263,7 @@ def test_a_dask_client_that_dies_leaves_whole_files_and_resume_completes(tmp_pat
         proc.wait(timeout=30)
         _assert_none_left(mark)  # the client's own processes; the cluster is not the render's
         proc.communicate(timeout=30)
-        _assert_whole(out, temps_allowed=True)
+        assert_site_whole(out, temps_allowed=True)
         assert len(list(first.glob("*.html"))) < 3, "the render was not interrupted"
         done = _resume_completes(out, *dask)
         assert "up to date" in done.stdout

@@ -7,7 +7,6 @@ Each test runs the small notebooks in ``tests/fixtures/notebooks/`` (written by
 from __future__ import annotations
 
 import errno
-import json
 import os
 import signal
 import subprocess
@@ -21,7 +20,7 @@ from coursekit.common.errors import RenderError
 from coursekit.render import executors
 from coursekit.render import job as renderjob
 from coursekit.render import run as render
-from tests.conftest import ROOT, run_cli
+from tests.conftest import ROOT, assert_site_whole, run_cli
 from tests.test_render import COURSE, IDS, NOTEBOOKS, SECRET, _write_roster
 
 # --- failures ----------------------------------------------------------------------------
@@ -124,17 +123,7 @@ def test_an_interrupted_render_leaves_whole_files_and_resumes(tmp_path, sig):
         assert proc.returncode == 130 and "interrupted" in err
     assert not (out / "bundled" / "instructor" / "03_slow.html").exists(), "not interrupted"
 
-    for path in out.rglob("*"):
-        if not path.is_file():
-            continue
-        if path.name.endswith(".part"):
-            assert sig == signal.SIGKILL and path.name.startswith("."), path
-        elif path.suffix == ".ipynb":
-            nbformat.validate(nbformat.read(path, as_version=4))
-        elif path.suffix == ".html":
-            assert path.read_text(encoding="utf-8").rstrip().endswith("</html>"), path
-        elif path.suffix == ".json":
-            json.loads(path.read_text(encoding="utf-8"))
+    assert_site_whole(out, temps_allowed=sig == signal.SIGKILL)
 
     done = run_cli("render", "--notebooks", str(NOTEBOOKS / "slow" / "*.ipynb"),
                    "--out", str(out), "--jobs", "2", "--resume")
