@@ -16,6 +16,7 @@ from typing import Any
 
 from coursekit import __version__
 from coursekit.common.errors import CourseKitError, SurveyDataError
+from coursekit.common.pseudonyms import MIN_SECRET_CHARS
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -219,9 +220,9 @@ def _add_import(sub: Any) -> None:
                    help="CSV of 'export column,item id' rows for columns not matched by "
                         "wording ('-' as item id drops a column)")
     p.add_argument("--salt", metavar="SALT",
-                   help="secret for the pseudonyms (at least 12 characters); better set "
-                        "COURSEKIT_SALT, which stays out of the shell history. Without either, "
-                        "pseudonyms differ on every run")
+                   help=f"secret for the pseudonyms (at least {MIN_SECRET_CHARS} characters); "
+                        "better set COURSEKIT_SALT, which stays out of the shell history. "
+                        "Without either, pseudonyms differ on every run")
     p.add_argument("--keep-free-text", action="store_true",
                    help="keep the free-text comment, with emails, links, addresses, @handles "
                         "and phone numbers removed (dropped by default)")
@@ -253,9 +254,9 @@ def _add_render(sub: Any) -> None:
                         help="a class list with a student_id column: each student gets personal "
                              "data and a pseudonymous folder (needs the course secret)")
     p.add_argument("--secret", metavar="SECRET",
-                   help="course secret for --roster (at least 16 characters); better set "
-                        "COURSEKIT_SECRET, which stays out of the shell history. Never printed "
-                        "or written")
+                   help=f"course secret for --roster (at least {MIN_SECRET_CHARS} characters); "
+                        "better set COURSEKIT_SECRET, which stays out of the shell history. "
+                        "Never printed or written")
     p.add_argument("--cohort", metavar="LABEL",
                    help="folder name and title label of the cohort (default: bundled, seed-S "
                         "or data-NAME)")

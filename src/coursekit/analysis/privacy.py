@@ -32,6 +32,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
+from coursekit.analysis.checks import check_whole
 from coursekit.common.errors import AnalysisInputError
 
 __all__ = ["DEFAULT_K", "groups_large_enough", "small_groups", "suppress_small_groups"]
@@ -41,9 +42,7 @@ DEFAULT_K = 5
 
 
 def _check_k(k: int) -> int:
-    if isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1:
-        raise AnalysisInputError(f"k must be a whole number >= 1, got {k!r}")
-    return int(k)
+    return check_whole(k, "k", minimum=1)
 
 
 #: Text shown in the cells of a group masked only to protect a small one.
