@@ -18,12 +18,14 @@ NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 
 #: What a notebook's code must not type again (the literal) and what it reads instead.
 SHARED = {
-    "04_structure_of_motives": [(r"n_iter=\d", "course.pa_iterations"),
-                                (r"seed=\d", "course.pa_seed")],
+    # 04 and 07 run parallel analysis through course.structure(), which reads
+    # course.pa_iterations and course.pa_seed (tests/test_small_classes.py checks it)
+    "04_structure_of_motives": [(r"n_iter=\d", "course.structure()"),
+                                (r"seed=\d", "course.structure()")],
     "05_motives_and_outcomes": [(r"\+ 5\b", "course.log_minutes()")],
     "06_pitfalls": [(r">= 3\.5", "course.risk_cutoff"), (r"seed=\d", "course.mediation_seed"),
                     (r"n_boot=\d", "course.mediation_boot")],
-    "07_capstone": [(r"n_iter=\d", "course.pa_iterations"), (r"seed=\d+\)", "course.pa_seed")],
+    "07_capstone": [(r"n_iter=\d", "course.structure()"), (r"seed=\d+\)", "course.structure()")],
 }
 
 

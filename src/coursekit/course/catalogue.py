@@ -154,22 +154,14 @@ register(Exercise(
 
 
 # --- 04 The structure of motives ----------------------------------------------------------
-def _pa(c: Course):
-    from coursekit.analysis.factors import parallel_analysis
-    from coursekit.analysis.scoring import keyed_items
-
-    return parallel_analysis(keyed_items(c.data, c.structure_scales(), c.codebook),
-                             n_iter=c.pa_iterations, seed=c.pa_seed)
-
-
 def _r(c: Course, a: str, b: str) -> float:
     return float(c.scores[a].corr(c.scores[b]))
 
 
 register(Exercise(
     "04.1", "How many factors does parallel analysis suggest?", "integer",
-    lambda c: _pa(c).n_factors,
-    hint="parallel_analysis(...).n_factors, or count the observed eigenvalues above the "
+    lambda c: c.structure().n_factors,
+    hint="course.structure().n_factors, or count the observed eigenvalues above the "
          "random ones in the plot.", close=1,
 ))
 register(Exercise(

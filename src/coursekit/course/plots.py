@@ -35,6 +35,7 @@ from coursekit.common.mime import PLOTLY_MIME
 if TYPE_CHECKING:
     from coursekit.analysis.factors import ParallelAnalysis
     from coursekit.analysis.stats import Moderation
+    from coursekit.course.psychometrics import Structure
     from coursekit.course.session import UnavailableComparison
     from coursekit.survey.codebook import Codebook, Item, ResponseScale, Scale
 
@@ -311,8 +312,18 @@ def group_means(comparison: GroupComparison | UnavailableComparison, codebook: C
     return with_caption(fig, text)
 
 
-def scree(pa: ParallelAnalysis, title: str) -> go.Figure:
-    """Observed eigenvalues against those of random data (parallel analysis)."""
+def scree(pa: ParallelAnalysis | Structure, title: str) -> go.Figure:
+    """Observed eigenvalues against those of random data (parallel analysis).
+
+    Given a cohort's :class:`~coursekit.course.psychometrics.Structure`, its parallel
+    analysis, or a figure that says why it has none.
+    """
+    from coursekit.course.psychometrics import Structure
+
+    if isinstance(pa, Structure):
+        if pa.pa is None:
+            return message_figure(title, str(pa.not_available("scree plot")))
+        pa = pa.pa
     ev = pa.eigenvalues
     x = [int(i) for i in ev.index]
     fig = go.Figure([
@@ -331,9 +342,19 @@ def scree(pa: ParallelAnalysis, title: str) -> go.Figure:
         f"{pa.n_factors} factors suggested."))
 
 
-def loadings_heatmap(loadings: pd.DataFrame, codebook: Codebook, title: str,
+def loadings_heatmap(loadings: pd.DataFrame | Structure, codebook: Codebook, title: str,
                      cutoff: float = 0.3) -> go.Figure:
-    """Items x factors loadings, items in codebook order; small loadings shown faint."""
+    """Items x factors loadings, items in codebook order; small loadings shown faint.
+
+    Given a cohort's :class:`~coursekit.course.psychometrics.Structure`, its EFA's loadings,
+    or a figure that says why it has none.
+    """
+    from coursekit.course.psychometrics import Structure
+
+    if isinstance(loadings, Structure):
+        if loadings.efa is None:
+            return message_figure(title, str(loadings.not_available("factor loadings")))
+        loadings = loadings.efa.loadings
     values = loadings.round(2)
     text = [[f"{v:.2f}" if abs(v) >= cutoff else "" for v in row] for row in values.to_numpy()]
     fig = go.Figure(go.Heatmap(

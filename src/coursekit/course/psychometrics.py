@@ -12,20 +12,25 @@ group comparison), so a notebook runs to its end on a class of a dozen:
   reach both ``min_group_size`` and that per-item floor; a smaller group is left out and
   never described;
 - :func:`adequacy`: KMO and Bartlett's test of the items an EFA starts from;
+- :func:`cohort_structure`: parallel analysis and the EFA it sizes, on the scales
+  :meth:`~coursekit.course.session.Course.structure_scales` picks, as a :class:`Structure`
+  that says why not when the cohort is too small for them;
 - :func:`ordinal_reliability`: alpha next to ordinal alpha for every scale.
 
-The course reaches them as ``course.cfa()``, ``course.invariance(...)`` and so on.
+The course reaches them as ``course.cfa()``, ``course.structure()`` and so on.
 
 >>> from coursekit.course import start
 >>> c = start(seed=3, n_respondents=12)
 >>> str(c.cfa().fit).split(":")[0], c.cfa().fit.cfi
 ('A CFA is not available for this cohort', nan)
+>>> c.structure().available, c.structure().n_factors
+(False, nan)
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
@@ -36,6 +41,8 @@ from coursekit.course import settings
 
 if TYPE_CHECKING:
     from coursekit.analysis.cfa import CFA
+    from coursekit.analysis.efa_fit import EFAFit
+    from coursekit.analysis.factors import EFA, ParallelAnalysis
     from coursekit.survey.codebook import Codebook
 
 
@@ -49,8 +56,9 @@ class Course(Protocol):
     @property
     def data(self) -> pd.DataFrame: ...
 
-__all__ = ["CUTOFFS", "Adequacy", "Invariance", "UnavailableCFA", "UnavailableFit", "adequacy",
-           "cfa_scales", "cohort_cfa", "cohort_invariance", "fit_table", "ordinal_reliability"]
+__all__ = ["CUTOFFS", "Adequacy", "Invariance", "NotAvailable", "Structure", "UnavailableCFA",
+           "UnavailableFit", "adequacy", "cfa_scales", "cohort_cfa", "cohort_invariance",
+           "cohort_structure", "fit_table", "ordinal_reliability"]
 
 _NAN = float("nan")
 
@@ -343,3 +351,136 @@ def ordinal_reliability(course: Course) -> pd.DataFrame:
     return table
 
 
+
+
+@dataclass(frozen=True)
+class NotAvailable:
+    """What a cell shows in place of a result the cohort cannot have: one sentence."""
+
+    text: str
+
+    def __str__(self) -> str:
+        return self.text
+
+    def __repr__(self) -> str:
+        return self.text
+
+
+@dataclass(frozen=True, repr=False)
+class Structure:
+    """Parallel analysis and the EFA it sizes (notebooks 04 and 07), or why the cohort has none.
+
+    ``pa`` is the :class:`~coursekit.analysis.factors.ParallelAnalysis` and ``efa`` the
+    oblimin :class:`~coursekit.analysis.factors.EFA` with its number of factors, each
+    ``None`` when the cohort cannot support it (``n_factors`` is then NaN); ``reason`` then
+    says why in one sentence.
+    The methods give what a notebook cell shows, or a :class:`NotAvailable` line, so one
+    code path serves every cohort; :func:`coursekit.course.plots.scree` and
+    :func:`~coursekit.course.plots.loadings_heatmap` take it as well.
+    """
+
+    scales: tuple[str, ...]
+    items: pd.DataFrame = field(repr=False, compare=False)
+    codebook: Codebook = field(repr=False, compare=False)
+    pa: ParallelAnalysis | None = None
+    efa: EFA | None = None
+    reason: str = ""
+
+    @property
+    def available(self) -> bool:
+        """True when both the parallel analysis and the EFA ran."""
+        return self.pa is not None and self.efa is not None
+
+    @property
+    def n_factors(self) -> int | float:
+        """The number of factors parallel analysis suggests; NaN when it is not available
+        (an answer that reads as missing, so exercise 04.1 says "not available")."""
+        return _NAN if self.pa is None else self.pa.n_factors
+
+    def __str__(self) -> str:
+        """The parallel analysis's verdict, and why the EFA is not available if it is not."""
+        if self.pa is None or not self.reason:
+            return self.describe(with_scales=False)
+        return f"{self.describe(with_scales=False)} {self.reason}"
+
+    def __repr__(self) -> str:
+        return f"Structure({', '.join(self.scales)}): {self}"
+
+    def describe(self, with_scales: bool = True) -> str:
+        """The parallel analysis's verdict in one sentence (with its number of scales), or why
+        there is none."""
+        if self.pa is None:
+            return self.reason
+        text = f"Parallel analysis suggests {self.pa.n_factors} factors"
+        return text + (f" for {len(self.scales)} scales." if with_scales else ".")
+
+    def not_available(self, what: str) -> NotAvailable:
+        """The line a cell shows in place of ``what`` when the cohort has no EFA."""
+        return NotAvailable(f"No {what} for this cohort: see the parallel analysis above.")
+
+    def adequacy(self) -> Adequacy:
+        """KMO and Bartlett's test of the EFA's items, or why not."""
+        if not self.available:
+            return Adequacy(None, None, "KMO and Bartlett's test: not available for this "
+                                        "cohort, as the EFA they check is not (see above).")
+        return adequacy(self.items)
+
+    def factor_match(self, decimals: int = 2) -> pd.DataFrame | NotAvailable:
+        """Which scale each factor stands for (``summaries.factor_match``)."""
+        from coursekit.analysis.summaries import factor_match
+
+        if self.efa is None:
+            return self.not_available("factor labels")
+        return factor_match(self.efa.loadings, self.codebook).round(decimals)
+
+    def factor_correlations(self, decimals: int = 2) -> pd.DataFrame | NotAvailable:
+        """The EFA's factor correlations, each factor named after its scale."""
+        from coursekit.analysis.summaries import factor_labels
+
+        if self.efa is None:
+            return self.not_available("factor correlations")
+        names = factor_labels(self.efa.loadings, self.codebook)
+        return self.efa.factor_correlations.rename(index=names, columns=names).round(decimals)
+
+    def fit(self) -> EFAFit | NotAvailable:
+        """The EFA's fit (:func:`~coursekit.analysis.efa_fit.efa_fit`), or why there is none."""
+        from coursekit.analysis.efa_fit import efa_fit
+
+        if self.efa is None:
+            return self.not_available("EFA fit")
+        return efa_fit(self.items, self.efa)
+
+
+def cohort_structure(course: Course, scales: Sequence[str], *, n_iter: int, seed: int,
+                     rotation: str = "oblimin") -> Structure:
+    """Parallel analysis of ``scales``' keyed items and the EFA it sizes, or why not.
+
+    The EFA takes the suggested number of factors (at least one). When the cohort is too
+    small for the parallel analysis, neither is run and the reason names the count needed.
+    """
+    from coursekit.analysis.factors import efa, parallel_analysis
+    from coursekit.analysis.scoring import keyed_items
+
+    scales = tuple(scales)
+    items = keyed_items(course.data, list(scales), course.codebook)
+    try:
+        pa = parallel_analysis(items, n_iter=n_iter, seed=seed)
+    except AnalysisInputError as exc:
+        n, k = int(items.notna().any(axis=1).sum()), items.shape[1]
+        what = "Parallel analysis and an exploratory factor analysis are not available for " \
+               "this cohort"
+        if n <= k + 1:
+            which = (f"even two scales, {_names(scales)}" if len(scales) <= 2
+                     else _names(scales))
+            reason = (f"{what}: they need more respondents who answered ({n}) than items plus "
+                      f"one ({k + 1}, for the {k} items of {which}).")
+        else:
+            reason = f"{what}: {exc}."
+        return Structure(scales, items, course.codebook, reason=reason)
+    try:
+        solution = efa(items, n_factors=max(pa.n_factors, 1), rotation=rotation)
+    except AnalysisInputError as exc:
+        return Structure(scales, items, course.codebook, pa,
+                         reason=f"An exploratory factor analysis is not available for this "
+                                f"cohort: {exc}.")
+    return Structure(scales, items, course.codebook, pa, solution)

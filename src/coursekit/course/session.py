@@ -180,6 +180,19 @@ class Course:
 
         return self._cached("cfa", cohort_cfa)
 
+    def structure(self):
+        """Parallel analysis and EFA of :meth:`structure_scales`, or why not (computed once).
+
+        A :class:`~coursekit.course.psychometrics.Structure`: the notebook prints it, draws
+        from it, and exercise 04.1 reads its ``n_factors`` (NaN on a cohort too small for a
+        parallel analysis, so the check says "not available"). See
+        :func:`coursekit.course.psychometrics.cohort_structure`.
+        """
+        from coursekit.course.psychometrics import cohort_structure
+
+        return self._cached("structure", lambda c: cohort_structure(
+            c, c.structure_scales(), n_iter=c.pa_iterations, seed=c.pa_seed))
+
     def invariance(self, by: str, groups: Sequence[str]):
         """Measurement invariance across the ``groups`` of ``by`` that are large enough.
 
