@@ -12,7 +12,7 @@ from coursekit.analysis.invariance import measurement_invariance
 from coursekit.analysis.polychoric import ordinal_alpha
 from coursekit.analysis.reliability import cronbach_alpha
 from coursekit.analysis.scoring import keyed_items
-from coursekit.course import settings, start
+from coursekit.course import psychometrics, settings, start
 from coursekit.course.exercises import check, exercise
 from coursekit.course.psychometrics import UnavailableCFA, cfa_scales, fit_table
 
@@ -118,5 +118,5 @@ def test_fit_table_rules_of_thumb(bundled):
 def test_adequacy_on_a_tiny_class_explains_a_singular_matrix():
     course = start(seed=3, n_respondents=12)
     items = keyed_items(course.data, course.structure_scales(), course.codebook)
-    result = course.adequacy(items)
+    result = psychometrics.adequacy(items)
     assert result.kmo is None and "not available" in str(result)

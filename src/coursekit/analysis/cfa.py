@@ -123,19 +123,29 @@ def _complete_items(items: pd.DataFrame, factors: Mapping[str, Sequence[str]]
     return complete
 
 
+def noncentrality_bound(chisq: float, df: int, prob: float) -> float:
+    """The noncentrality ``lambda`` at which ``chisq`` is the ``prob`` quantile of chi2(df, lambda).
+
+    0 when even the central chi-square puts ``chisq`` at or below that quantile. The RMSEA
+    interval is ``sqrt(lambda / (df N))`` (lavaan) or ``sqrt(lambda / ((N - 1) df))``
+    (psych) at ``prob`` = .95 (lower) and .05 (upper); Browne & Cudeck (1993).
+
+    >>> noncentrality_bound(10.0, 20, 0.95)
+    0.0
+    """
+    if stats.chi2.cdf(chisq, df) <= prob:
+        return 0.0
+    hi = max(chisq, 1.0)
+    while stats.ncx2.cdf(chisq, df, hi) > prob:
+        hi *= 2
+    return float(optimize.brentq(lambda lam: stats.ncx2.cdf(chisq, df, lam) - prob,
+                                 1e-12, hi, xtol=1e-12))
+
+
 def _rmsea_interval(chisq: float, df: int, n: int) -> tuple[float, float]:
-    """The 90 % interval: the noncentralities at which ``chisq`` is the 95th/5th percentile."""
-    def bound(prob: float) -> float:
-        def gap(lam: float) -> float:
-            return stats.ncx2.cdf(chisq, df, lam) - prob if lam > 0 else \
-                stats.chi2.cdf(chisq, df) - prob
-        if gap(0.0) <= 0:
-            return 0.0
-        hi = max(chisq, 1.0)
-        while gap(hi) > 0:
-            hi *= 2
-        return optimize.brentq(gap, 0.0, hi, xtol=1e-12)
-    return (float(np.sqrt(bound(0.95) / (df * n))), float(np.sqrt(bound(0.05) / (df * n))))
+    """lavaan's 90 % interval of the RMSEA."""
+    return (float(np.sqrt(noncentrality_bound(chisq, df, 0.95) / (df * n))),
+            float(np.sqrt(noncentrality_bound(chisq, df, 0.05) / (df * n))))
 
 
 def fit_indices(s: np.ndarray, sigma: np.ndarray, n: int, n_params: int) -> FitIndices:

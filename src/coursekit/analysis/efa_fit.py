@@ -38,8 +38,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import optimize, stats
+from scipy import stats
 
+from coursekit.analysis.cfa import noncentrality_bound
 from coursekit.analysis.factors import EFA, correlation_matrix
 
 
@@ -70,13 +71,8 @@ class EFAFit:
 
 
 def _rmsea_bound(chisq: float, df: int, n: int, prob: float) -> float:
-    """psych's bound: the noncentrality at which ``chisq`` has probability ``prob``."""
-    if stats.chi2.cdf(chisq, df) <= prob:
-        return 0.0
-    hi = max(n, chisq) + 2 * n
-    lam = optimize.brentq(lambda x: stats.ncx2.cdf(chisq, df, x) - prob, 1e-12, hi,
-                          xtol=1e-12)
-    return float(np.sqrt(lam / (n - 1) / df))
+    """psych's bound: the noncentrality at ``prob`` over ``(n - 1) df``."""
+    return float(np.sqrt(noncentrality_bound(chisq, df, prob) / (n - 1) / df))
 
 
 def fit_statistics(r: np.ndarray, loadings: np.ndarray, phi: np.ndarray | None,

@@ -204,12 +204,6 @@ class Course:
         return self._cached(("invariance", by, tuple(groups)),
                             lambda c: cohort_invariance(c, by, list(groups)))
 
-    def adequacy(self, items: pd.DataFrame):
-        """KMO and Bartlett's test of ``items``, or why they cannot be computed."""
-        from coursekit.course.psychometrics import adequacy
-
-        return adequacy(items)
-
     def ordinal_reliability(self) -> pd.DataFrame:
         """Alpha from Pearson and from polychoric correlations, every scale (computed once)."""
         from coursekit.course.psychometrics import ordinal_reliability
