@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import codecs
+import io
+import zipfile
 
 import pytest
 
@@ -71,4 +73,54 @@ def test_not_utf8_names_the_byte_and_line(tmp_path):
     path = tmp_path / "latin1.csv"
     path.write_bytes("a,b\n1,tr\u00e8s\n".encode("cp1252"))
     with pytest.raises(InputFileError, match=r"not UTF-8 text \(byte 0xe8 on line 2\)"):
+        read_csv(path)
+
+
+def _xlsx_bytes() -> bytes:
+    # The parts every .xlsx has (what Excel, Google Sheets and Qualtrics write).
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("xl/workbook.xml", "<workbook/>")
+        z.writestr("xl/worksheets/sheet1.xml", "<worksheet/>")
+    return buf.getvalue()
+
+
+# The first bytes of an Excel 97-2003 .xls (an OLE2 compound file), then its sector data.
+XLS_BYTES = bytes.fromhex("d0cf11e0a1b11ae1") + bytes(504) + b"\x00Workbook\x00" * 20
+
+
+@pytest.mark.parametrize("raw, kind", [
+    (_xlsx_bytes(), "an Excel workbook (.xlsx)"),
+    (_xlsx_bytes()[:200], "an Excel workbook (.xlsx)"),  # a truncated download
+    (XLS_BYTES, "an Excel 97-2003 workbook (.xls)"),
+], ids=["xlsx", "xlsx-truncated", "xls"])
+def test_an_excel_workbook_renamed_csv_is_named_with_how_to_download_csv(tmp_path, raw, kind):
+    path = tmp_path / "responses.csv"
+    path.write_bytes(raw)
+    with pytest.raises(InputFileError) as info:
+        read_csv(path)
+    message = str(info.value)
+    assert message.startswith(f"{path}: this is {kind}, not a CSV text file")
+    assert "NUL bytes" not in message
+    for how in ("Google Forms", "Download > Comma-separated values", "Qualtrics",
+                "Export data > CSV", "Excel, File > Save As > CSV UTF-8"):
+        assert how in message, how
+
+
+def test_a_zipped_qualtrics_export_says_to_unzip_it(tmp_path):
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("TikTok survey_June 1, 2026_10.15.csv", "a,b\n1,2\n")
+    path = tmp_path / "export.csv"
+    path.write_bytes(buf.getvalue())
+    with pytest.raises(InputFileError, match=r"ZIP archive holding TikTok survey_June 1, "
+                                             r"2026_10\.15\.csv \(unzip it"):
+        read_csv(path)
+
+
+def test_other_binary_data_is_still_refused_as_binary(tmp_path):
+    path = tmp_path / "picture.csv"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(64))
+    with pytest.raises(InputFileError, match="binary data"):
         read_csv(path)

@@ -432,3 +432,173 @@ def test_round_trip_through_qualtrics_with_the_advanced_format_file(tmp_path, co
                                                   "completion_seconds"))
     assert all(m.how == "name" for m in result.report.matched)
 
+
+
+# --- a scale asked on another range: the 0-5 wellbeing items as Google Forms' 1-6 ------------
+
+WELLBEING = [f"wel{k}" for k in range(1, 6)]
+
+
+def _wellbeing_asked_1_to_6(tmp_path, codebook, top_chosen: bool):
+    """forms_numeric as a form whose wellbeing questions were linear scales 1 to 6: every
+    answer one above the codebook's. Without ``top_chosen`` nobody answered 6 (the true 5s
+    are 4s here, in the export and in what an import must give)."""
+    want = expected("forms_numeric")
+    raw = (EXPORTS / "forms_numeric.csv").read_bytes().decode("utf-8")
+    rows = list(csv.reader(io.StringIO(raw, newline="")))
+    columns = {rows[0].index(codebook.item(i).wording): i for i in WELLBEING}
+    for r in rows[1:]:
+        for k in columns:
+            if r[k].strip():
+                value = int(r[k]) if top_chosen else min(int(r[k]), 4)
+                r[k] = str(value + 1)
+    if not top_chosen:
+        want[WELLBEING] = want[WELLBEING].clip(upper=4)
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\r\n").writerows(rows)  # as Google Forms writes it
+    path = tmp_path / "forms_wellbeing_1_to_6.csv"
+    path.write_text(buf.getvalue(), encoding="utf-8")
+    return path, want
+
+
+def _import_cli(tmp_path, export, *extra):
+    return cli_main(["import", str(export), "--source", "google-forms", "--out",
+                     str(tmp_path / "out.csv"), "--salt", SALT,
+                     "--mapping", str(EXPORTS / "forms_numeric_mapping.csv"), *extra])
+
+
+def test_a_1_to_6_form_of_the_0_to_5_scale_with_6_answered_is_refused(tmp_path, capsys,
+                                                                       codebook):
+    export, _ = _wellbeing_asked_1_to_6(tmp_path, codebook, top_chosen=True)
+    err = _cli_fails(tmp_path, capsys, export, "--source", "google-forms",
+                     "--mapping", str(EXPORTS / "forms_numeric_mapping.csv"))
+    line = next(ln for ln in err.splitlines() if "scale 'wellbeing'" in ln)
+    assert line.startswith(f"{export}: scale 'wellbeing' (items wel1, wel2, wel3, "
+                           "wel4, wel5): answers run 1 to 6, outside the codebook's range 0 to 5")
+    assert "linear scale to 0 to 5" in line and "--shift-scale wellbeing=-1" in line
+    # the cells are named too, and no other scale is blamed
+    assert "answer code outside the response scale" in err
+    assert "scale 'validation'" not in err and "scale 'self_esteem'" not in err
+
+
+def test_a_1_to_6_form_with_6_answered_imports_with_the_shift(tmp_path, capsys, codebook):
+    export, want = _wellbeing_asked_1_to_6(tmp_path, codebook, top_chosen=True)
+    assert _import_cli(tmp_path, export, "--shift-scale", "wellbeing=-1") == 0
+    printed = capsys.readouterr().out
+    assert "read as given -1 (--shift-scale wellbeing=-1: the form ran 1 to 6)" in printed
+    assert "warning:" not in printed.split("checking it as")[0]
+    data = check_survey(tmp_path / "out.csv", codebook).data
+    assert_same_answers(data, want, codebook, skip=("respondent_id", "comment"))
+
+
+def test_a_1_to_6_form_with_nobody_answering_6_warns_loudly(tmp_path, capsys, codebook):
+    export, want = _wellbeing_asked_1_to_6(tmp_path, codebook, top_chosen=False)
+    result = import_export(export, "google-forms", salt=SALT,
+                           mapping=EXPORTS / "forms_numeric_mapping.csv")
+    (warning,) = result.report.warnings
+    assert warning.startswith(f"{export}: scale 'wellbeing' (items wel1, wel2, wel3, wel4, "
+                              "wel5): no answer at its minimum 0 ('At no time') in any item: "
+                              "answers run 1 to 5, the codebook's range is 0 to 5")
+    assert "--shift-scale wellbeing=-1" in warning
+    # as exported, every answer is one too high: the warning is all that says so
+    np.testing.assert_array_equal(result.data[WELLBEING].to_numpy(float),
+                                  want[WELLBEING].to_numpy(float) + 1)
+    assert _import_cli(tmp_path, export) == 0
+    printed = capsys.readouterr().out.splitlines()
+    assert f"warning: {warning}" in printed
+    assert printed[-1].startswith("warning: 1 scale(s) may come from a form built on another "
+                                  "range; check the form")
+    shifted = import_export(export, "google-forms", salt=SALT, shift_scales=["wellbeing=-1"],
+                            mapping=EXPORTS / "forms_numeric_mapping.csv")
+    assert_same_answers(shifted.data, want, codebook, skip=("respondent_id", "comment"))
+    # nobody chose the form's 6: the shifted scale has no answer at its top, and says so
+    (after,) = shifted.report.warnings
+    assert "no answer at its maximum 5 ('All of the time')" in after
+    assert "--shift-scale" not in after
+
+
+def test_a_shift_that_does_not_fit_is_refused(tmp_path, capsys, codebook):
+    # The fixture's wellbeing answers run 0 to 5: shifted by -1, the 0s fall below the range.
+    with pytest.raises(SurveyDataError, match=r"scale 'wellbeing' .*answers run -1 to 4, "
+                                              r"outside the codebook's range 0 to 5"):
+        run_import("forms_numeric", "google-forms", "forms_numeric_mapping.csv",
+                   shift_scales={"wellbeing": -1})
+    for bad, message in [("wellbeing", "expected SCALE=N"), ("happiness=-1", "no scale"),
+                         ("wellbeing=0", "not 0"), ("wellbeing=9", "from -5 to 5")]:
+        assert _import_cli(tmp_path, EXPORTS / "forms_numeric.csv", "--shift-scale", bad) == 2
+        err = capsys.readouterr().err
+        assert message in err and "Traceback" not in err, bad
+    assert not (tmp_path / "out.csv").exists()
+
+
+def test_a_7_point_scale_asked_on_the_default_1_to_5_warns_of_truncation(tmp_path, codebook):
+    # Google Forms' linear scale runs 1 to 5 unless changed: authenticity (1-7) never gets 6, 7.
+    raw = (EXPORTS / "forms_numeric.csv").read_bytes().decode("utf-8")
+    rows = list(csv.reader(io.StringIO(raw, newline="")))
+    columns = [rows[0].index(codebook.item(i).wording)
+               for i in codebook.scale("authenticity").item_ids]
+    for r in rows[1:]:
+        for k in columns:
+            if r[k].strip():
+                r[k] = str(min(int(r[k]), 5))
+    path = tmp_path / "forms_authenticity_1_to_5.csv"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, lineterminator="\r\n").writerows(rows)
+    result = import_export(path, "google-forms", salt=SALT,
+                           mapping=EXPORTS / "forms_numeric_mapping.csv")
+    (warning,) = result.report.warnings
+    assert "scale 'authenticity'" in warning
+    assert "no answer at its maximum 7 ('Describes me exactly')" in warning
+    assert "answers run 1 to 5" in warning and "truncated" in warning
+
+
+@pytest.mark.parametrize(("name", "source", "mapping"), CASES, ids=IDS)
+def test_exports_on_the_codebook_ranges_give_no_range_warning(name, source, mapping):
+    assert run_import(name, source, mapping).report.warnings == ()
+
+
+# --- kept free text: what redaction removed, and what it cannot ---------------------------------
+
+def test_kept_free_text_is_redacted_and_the_report_says_what_remains_a_risk(tmp_path, capsys):
+    free = next(h for h in next(csv.reader(io.StringIO(
+        (EXPORTS / "forms_labels.csv").read_text(encoding="utf-8"))))
+        if h.startswith("What do you like most"))
+    export = _edited_copy(tmp_path, "forms_labels", 4, free,
+                          "I live at 17 Larkspur Crescent, Bristol BS8 4QT, Ada says hi. "
+                          "call (617) 555-0199")
+    result = import_export(export, "google-forms", salt=SALT, keep_free_text=True)
+    assert result.data.loc[result.source_rows.index(4), "comment"] == (
+        "I live at [address removed], Ada says hi. call [phone number removed]")
+    lines = result.report.lines()
+    kept = next(ln for ln in lines if ln.startswith("kept free text"))
+    assert kept.endswith("(2 answers); replaced by placeholders: 1 street address, "
+                         "1 phone number")
+    risk = next(ln for ln in lines if "may still identify" in ln)
+    assert "not names of people or places" in risk and "read the kept answers" in risk
+    assert not any("contact details removed" in ln or "contact details were removed" in ln
+                   for ln in lines)
+    default = "\n".join(import_export(export, "google-forms", salt=SALT).report.lines())
+    assert "may still identify" not in default and "dropped free text" in default
+    assert cli_main(["import", str(export), "--source", "google-forms", "--keep-free-text",
+                     "--out", str(tmp_path / "out.csv"), "--salt", SALT]) == 0
+    out = (tmp_path / "out.csv").read_text(encoding="utf-8")
+    printed = capsys.readouterr().out
+    for gone in ("Larkspur", "BS8 4QT", "555-0199", "(617"):
+        assert gone not in out and gone not in printed
+    assert "warning: kept free text may still identify people" in printed
+
+
+def test_any_other_csv_warns_of_a_shifted_scale_but_not_of_typos(tmp_path):
+    from coursekit.survey.canonical import survey_to_csv
+
+    df = _cohort(30, 5)
+    typo = df.copy()
+    typo.loc[3, "val2"] = 33  # typed by hand: validate names the cell
+    shifted = df.copy()
+    shifted[WELLBEING] = shifted[WELLBEING] + 1
+    for name, frame in (("typo", typo), ("shifted", shifted)):
+        (tmp_path / f"{name}.csv").write_text(survey_to_csv(frame), encoding="utf-8")
+    assert import_export(tmp_path / "typo.csv", "csv", salt=SALT).report.warnings == ()
+    (warning,) = import_export(tmp_path / "shifted.csv", "csv", salt=SALT).report.warnings
+    assert "scale 'wellbeing'" in warning and "answers run 1 to 6" in warning
+    assert "--shift-scale wellbeing=-1" in warning

@@ -214,3 +214,30 @@ def test_cli_writes_each_format(tmp_path):
     bad = run_cli("instrument", "--format", "pdf", "--out", "q.pdf", cwd=tmp_path)
     assert bad.returncode == 2 and "invalid choice" in bad.stderr
     assert not (tmp_path / "q.pdf").exists()
+
+
+def _setup_comment(page: str) -> str:
+    start = page.index("<!--")
+    return page[start + 4:page.index("-->", start)]
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "html"])
+@pytest.mark.parametrize("seed", [None, 5])
+def test_google_forms_instructions_give_each_scale_its_range(codebook, fmt, seed):
+    comment = html.unescape(_setup_comment(render_instrument(fmt, seed=seed)))
+    assert "--" not in comment  # an HTML comment may not hold it
+    lines = comment.splitlines()
+    for k, scale in enumerate(codebook.scales, start=1):
+        rs = scale.response_scale
+        (line,) = [ln for ln in lines if ln.startswith(f"- Part {k} of ")
+                   and f"{scale.label} ({len(scale.items)} statements)" in ln]
+        assert (f"Linear scale: {rs.min} to {rs.max}, label {rs.min} '{rs.label(rs.min)}' and "
+                f"{rs.max} '{rs.label(rs.max)}'") in line, scale.name
+        assert ", ".join(f"{v} {lab}" for v, lab in zip(rs.values, rs.labels, strict=True)) \
+            in line
+    wellbeing = next(ln for ln in lines if "Wellbeing" in ln)
+    assert "Linear scale: 0 to 5" in wellbeing
+    check = codebook.variable("attention_check").response_scale
+    (line,) = [ln for ln in lines if "attention check" in ln]
+    assert f"Linear scale: {check.min} to {check.max}" in line
+    assert "runs 1 to 5 unless you change it" in comment

@@ -26,6 +26,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,17 +39,65 @@ MISSING_TOKENS = frozenset({"", "na", "n/a", "nan", "null", "none", "."})
 SNIFF_BYTES = 64 * 1024
 DELIMITERS = (",", ";", "\t")
 
+#: How each tool downloads a CSV, for the message about a workbook renamed ``.csv``.
+HOW_TO_GET_CSV = (
+    "download CSV instead: in Google Forms, Responses > the Sheets icon, then in Google "
+    "Sheets File > Download > Comma-separated values (.csv); in Qualtrics, Data & Analysis > "
+    "Export & Import > Export data > CSV; in Excel, File > Save As > CSV UTF-8 (Comma "
+    "delimited) (.csv). Renaming a workbook to .csv does not convert it"
+)
+_ZIP_MAGIC = b"PK\x03\x04"
+_OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
 
 def is_missing(cell: str) -> bool:
     """True if a cell's text means a missing answer (empty, ``NA``, ``n/a``, ``.`` ...)."""
     return cell.strip().lower() in MISSING_TOKENS
 
 
+def spreadsheet_kind(raw: bytes) -> str | None:
+    """What kind of workbook or archive ``raw`` (a file's bytes) is, or None for anything else.
+
+    An ``.xlsx`` / ``.ods`` is a ZIP archive (``PK\\x03\\x04``) holding ``xl/`` or an
+    OpenDocument ``mimetype``; an ``.xls`` is an OLE2 compound file (``D0 CF 11 E0``);
+    another ZIP (Qualtrics downloads its exports zipped) is named as one.
+
+    >>> spreadsheet_kind(b"\\xd0\\xcf\\x11\\xe0\\xa1\\xb1\\x1a\\xe1" + bytes(100))
+    'an Excel 97-2003 workbook (.xls)'
+    >>> spreadsheet_kind(b"id,age\\n1,20\\n") is None
+    True
+    """
+    if raw.startswith(_OLE2_MAGIC):
+        return "an Excel 97-2003 workbook (.xls)"
+    if not raw.startswith(_ZIP_MAGIC):
+        return None
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            names = archive.namelist()
+            mimetype = (archive.read("mimetype")[:100].decode("ascii", "replace")
+                        if "mimetype" in names else "")
+    except (zipfile.BadZipFile, OSError, KeyError):
+        # A truncated workbook is still recognisably one from its first entry's name.
+        head = raw[:SNIFF_BYTES]
+        if b"xl/" in head or b"[Content_Types].xml" in head:
+            return "an Excel workbook (.xlsx)"
+        return "a ZIP archive"
+    if any(n.startswith("xl/") for n in names):
+        return "an Excel workbook (.xlsx)"
+    if "opendocument.spreadsheet" in mimetype:
+        return "an OpenDocument spreadsheet (.ods)"
+    csvs = [n for n in names if n.lower().endswith((".csv", ".tsv"))]
+    if csvs:
+        return f"a ZIP archive holding {', '.join(csvs[:3])} (unzip it and use the CSV inside)"
+    return "a ZIP archive"
+
+
 def read_text(path: str | Path) -> tuple[str, str]:
     """Read a text file, detecting its encoding; return ``(text, encoding)``.
 
     Raises :class:`InputFileError` naming the cause for a missing file, a
-    folder, an unreadable or binary file, or text that is not UTF-8/UTF-16.
+    folder, an unreadable or binary file (an Excel workbook renamed ``.csv`` is named as
+    one, with how to download CSV), or text that is not UTF-8/UTF-16.
     """
     p = Path(path)
     if not p.exists():
@@ -61,6 +110,9 @@ def read_text(path: str | Path) -> tuple[str, str]:
         raise InputFileError(f"{p}: permission denied, cannot read the file") from None
     except OSError as exc:
         raise InputFileError(f"{p}: cannot read the file ({exc.strerror})") from None
+    kind = spreadsheet_kind(raw)
+    if kind is not None:
+        raise InputFileError(f"{p}: this is {kind}, not a CSV text file; {HOW_TO_GET_CSV}")
     if raw.startswith(codecs.BOM_UTF8):
         encoding = "utf-8-sig"
     elif raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):

@@ -9,7 +9,8 @@
   importers read;
 - :mod:`~coursekit.survey.instrument`: the questionnaire (Markdown, HTML, Qualtrics);
 - :mod:`~coursekit.survey.importers`: form exports to the canonical file, one module a step;
-- :mod:`~coursekit.survey.deidentify`: identifying columns, salted pseudonyms, redaction.
+- :mod:`~coursekit.survey.deidentify`: identifying columns, salted pseudonyms, redaction;
+- :mod:`~coursekit.survey.redaction`: contact details and ids found in free text, by kind.
 
 >>> from coursekit.survey.codebook import load_codebook
 >>> load_codebook().id_column

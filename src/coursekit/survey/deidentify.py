@@ -133,8 +133,6 @@ EMAIL = re.compile(r"[\w.+%-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
 IPV4 = re.compile(r"(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d.])")
 IPV6 = re.compile(r"(?<![\w:])(?:[0-9A-Fa-f]{1,4}:){3,7}[0-9A-Fa-f]{1,4}(?![\w:])")
 HANDLE = re.compile(r"(?<![\w.@])@[A-Za-z0-9_.]{2,30}")
-PHONE = re.compile(r"(?<![\w+])\+?\d[\d ()/.-]{7,}\d(?!\w)")
-URL = re.compile(r"\bhttps?://\S+|\bwww\.\S+", re.IGNORECASE)
 
 
 def identifier_reason(header: str) -> str | None:
@@ -170,26 +168,18 @@ def content_reason(values: Iterable[str]) -> str | None:
 
 
 def redact(text: str) -> tuple[str, int]:
-    """``text`` with emails, URLs, IP addresses, @handles and phone numbers replaced.
+    """``text`` with emails, links, @handles, IP addresses, phone numbers, street addresses,
+    postcodes and long id numbers replaced by a placeholder of their kind
+    (:func:`coursekit.survey.redaction.redact_text`).
 
     Returns the new text and the number of replacements. Names in prose cannot
     be found this way: free text stays dropped unless an instructor keeps it.
     """
-    count = 0
+    # Imported here: the phone-number metadata is only needed when free text is kept.
+    from coursekit.survey.redaction import redact_text
 
-    def sub(pattern: re.Pattern[str], label: str, s: str) -> str:
-        nonlocal count
-        s, n = pattern.subn(label, s)
-        count += n
-        return s
-
-    out = sub(EMAIL, "[email removed]", str(text))
-    out = sub(URL, "[link removed]", out)
-    out = sub(IPV4, "[address removed]", out)
-    out = sub(IPV6, "[address removed]", out)
-    out = sub(HANDLE, "[account removed]", out)
-    out = sub(PHONE, "[number removed]", out)
-    return out, count
+    result = redact_text(str(text))
+    return result.text, len(result.spans)
 
 
 @dataclass(frozen=True)

@@ -48,7 +48,8 @@ from coursekit.survey.codebook import Codebook, Variable, load_codebook
 from coursekit.survey.consent import CONSENT_ID, CONSENT_OPTIONS, CONSENT_QUESTION
 
 __all__ = ["ABOUT_YOU", "CONSENT_ID", "CONSENT_OPTIONS", "CONSENT_QUESTION", "FORMATS", "TITLE",
-           "Block", "Question", "Questionnaire", "build_questionnaire", "render_instrument",
+           "Block", "Question", "Questionnaire", "build_questionnaire", "google_forms_setup",
+           "render_instrument",
            "to_html", "to_markdown", "to_qualtrics", "write_instrument"]
 
 FORMATS = ("html", "markdown", "qualtrics")
@@ -83,6 +84,9 @@ class Block:
     title: str
     instructions: str
     questions: tuple[Question, ...]
+    label: str = ""
+    #: The codebook items among the questions (the attention check is not one).
+    items: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -140,7 +144,7 @@ def build_questionnaire(codebook: Codebook | None = None, seed: int | None = Non
         if rng is not None:
             rng.shuffle(questions)
         blocks.append(Block(scale.name, f"Part {k} of {n_blocks}", scale.instructions,
-                            tuple(questions)))
+                            tuple(questions), scale.label, scale.item_ids))
     about = [_variable_question(v) for v in cb.variables
              if v.question and v.type not in ("id", "check")]
     about += [_variable_question(v) for v in hosts.values()]  # a check with no host scale
@@ -160,6 +164,59 @@ def build_questionnaire(codebook: Codebook | None = None, seed: int | None = Non
     )
     consent = Question(CONSENT_ID, CONSENT_QUESTION, "choice", CONSENT_OPTIONS)
     return Questionnaire(TITLE, intro, consent, tuple(blocks))
+
+
+# --- building the form by hand -------------------------------------------------------------
+
+def _range_line(title: str, what: str, options: tuple[tuple[int, str], ...]) -> str:
+    lo, hi = options[0][0], options[-1][0]
+    labels = ", ".join(f"{v} {lab}" for v, lab in options)
+    if lo in (0, 1) and 2 <= hi <= 10:  # the ends a Google Forms linear scale can have
+        how = (f"Linear scale: {lo} to {hi}, label {lo} '{options[0][1]}' and {hi} "
+               f"'{options[-1][1]}'; or a multiple-choice grid")
+    else:
+        how = f"a multiple-choice grid (a linear scale cannot run {lo} to {hi})"
+    return f"- {title}, {what}: {how} whose columns are, in order: {labels}"
+
+
+def google_forms_setup(questionnaire: Questionnaire) -> list[str]:
+    """How to build the questionnaire as a Google Form, with each scale's range: the lines
+    the Markdown and HTML writers put in a comment at the top (for the instructor; a
+    printed questionnaire does not show them).
+
+    Google Forms' linear scale runs 1 to 5 unless it is changed; a scale asked on another
+    range gives answers that ``coursekit import`` refuses or warns about.
+
+    >>> from coursekit.survey.instrument import build_questionnaire, google_forms_setup
+    >>> lines = google_forms_setup(build_questionnaire())
+    >>> next(ln for ln in lines if "Wellbeing" in ln).split(";")[0]
+    "- Part 9 of 10, Wellbeing (5 statements): Linear scale: 0 to 5, label 0 'At no time' \
+and 5 'All of the time'"
+    """
+    out = ["For a Google Form: use each statement and question below, word for word, as a "
+           "question title (or as a row of a multiple-choice grid whose columns are the answer "
+           "options). 'coursekit import' (source google-forms) matches the export's columns "
+           "on these words.",
+           "Set each scale's range exactly as below. Google Forms' linear scale runs 1 to 5 "
+           "unless you change it (pick the low and the high end under the question); answers "
+           "on another range are off by a point with no sign of it in each answer, and "
+           "'coursekit import' can only refuse or warn when the class's answers show it:"]
+    for block in questionnaire.blocks:
+        for x in block.questions:
+            if x.kind != "scale":
+                continue
+            if x.id in block.items and x.id == block.items[0]:
+                out.append(_range_line(block.title, f"{block.label or block.name} "
+                                       f"({len(block.items)} statements)", x.options))
+            elif x.id not in block.items:
+                out.append(_range_line(block.title, "its attention check", x.options))
+    return out
+
+
+def _comment(lines: list[str]) -> str:
+    # "--" may not appear inside an HTML comment.
+    body = "\n".join(lines).replace("--", "- -")
+    return f"<!--\n{body}\n-->"
 
 
 # --- Markdown -----------------------------------------------------------------------------
@@ -184,10 +241,7 @@ def to_markdown(questionnaire: Questionnaire, show_ids: bool = False) -> str:
     out = [f"# {_md(q.title)}", "", _md(q.introduction), "",
            f"**{_md(q.consent.text)}**", ""]
     out += [f"- {_BOX} {_md(label)}" for _, label in q.consent.options]
-    out += ["", "<!-- For a Google Form: use each statement and question below, word for word, as "
-            "a question title (or as a row of a multiple-choice grid whose columns are the "
-            "answer options). 'coursekit import --source google-forms' matches the export's "
-            "columns on these words. -->", ""]
+    out += ["", _comment(google_forms_setup(q)), ""]
     number = 0
     for block in q.blocks:
         out += [f"## {_md(block.title)}", "", f"*{_md(block.instructions)}*", ""]
@@ -226,6 +280,7 @@ body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; co
 h1 { font-size: 1.6rem; } h2 { font-size: 1.2rem; margin-top: 2rem; }
 .instructions { font-style: italic; }
 table { border-collapse: collapse; width: 100%; margin: .5rem 0 1rem; }
+caption { text-align: left; font-size: .85rem; padding: .2rem 0; color: #444; }
 th, td { border: 1px solid #bbb; padding: .35rem .4rem; vertical-align: middle; }
 th { font-weight: 600; font-size: .8rem; background: #f3f3f3; }
 td.box { text-align: center; font-size: 1.1rem; width: 4.2rem; }
@@ -256,20 +311,20 @@ def to_html(questionnaire: Questionnaire, show_ids: bool = False) -> str:
                 + "".join(f"<span>{_BOX} {_h(lab)}</span>" for _, lab in x.options) + "</p>")
 
     out = ["<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
-           f"<title>{_h(q.title)}</title>", f"<style>{_CSS}</style>", "</head>", "<body>",
+           f"<title>{_h(q.title)}</title>", f"<style>{_CSS}</style>", "</head>", "<body>", "<main>",
            f"<h1>{_h(q.title)}</h1>", f"<p>{_h(q.introduction)}</p>",
-           "<!-- For a Google Form: use each statement and question below, word for word, as a "
-           "question title (or as a row of a multiple-choice grid whose columns are the answer "
-           "options). 'coursekit import --source google-forms' matches the export's columns on "
-           "these words. -->",
+           _comment([html.escape(ln, quote=False) for ln in google_forms_setup(q)]),
            f'<section><p class="question">{_h(q.consent.text)}</p>{options(q.consent)}</section>']
     number = 0
     for block in q.blocks:
         out.append(f'<section id="{_h(block.name)}"><h2>{_h(block.title)}</h2>')
         out.append(f'<p class="instructions">{_h(block.instructions)}</p>')
         if all(x.kind == "scale" for x in block.questions):
-            head = "".join(f"<th>{v}<br>{_h(lab)}</th>" for v, lab in block.questions[0].options)
-            out.append(f'<table><thead><tr><th></th><th></th>{head}</tr></thead><tbody>')
+            head = "".join(f'<th scope="col">{v}<br>{_h(lab)}</th>'
+                           for v, lab in block.questions[0].options)
+            out.append(f'<table><caption>{_h(block.title)}: one answer per statement</caption>'
+                       f'<thead><tr><th scope="col">No.</th><th scope="col">Statement</th>{head}'
+                       '</tr></thead><tbody>')
             for x in block.questions:
                 number += 1
                 boxes = "".join(f'<td class="box">{_BOX}</td>' for _ in x.options)
@@ -287,7 +342,8 @@ def to_html(questionnaire: Questionnaire, show_ids: bool = False) -> str:
             else:
                 out.append('<div class="line"></div><div class="line"></div>')
         out.append("</section>")
-    out += ["<p><strong>Thank you for taking part!</strong></p>", "</body>", "</html>", ""]
+    out += ["<p><strong>Thank you for taking part!</strong></p>", "</main>", "</body>", "</html>",
+            ""]
     return "\n".join(out)
 
 

@@ -32,8 +32,10 @@ Privacy by default (see :mod:`coursekit.survey.deidentify`): columns that identi
 person (names, email and IP addresses, locations, phone numbers, external
 references, and any unmatched column holding an email, IP address or
 @handle) are dropped; free text (``comment``) is dropped unless
-``keep_free_text``, and then emails, links, addresses, @handles and phone
-numbers are removed from it; response ids become salted pseudonyms. Rows of
+``keep_free_text``, and then emails, links, @handles, IP addresses, phone
+numbers, street addresses, postcodes and long ids are replaced in it
+(:mod:`coursekit.survey.redaction`; names are not found, and the report says so);
+response ids become salted pseudonyms. Rows of
 respondents who did not consent (the questionnaire's consent question) are
 dropped. The report names dropped columns with counts, never values.
 
@@ -44,7 +46,9 @@ The import runs in steps, one module each:
    spreadsheet row numbers;
 2. :mod:`~coursekit.survey.importers.columns`: match its columns to the codebook;
 3. :mod:`~coursekit.survey.importers.respondents`: keep real, consenting respondents;
-4. :mod:`~coursekit.survey.importers.answers`: convert their answers to codebook values;
+4. :mod:`~coursekit.survey.importers.answers`: convert their answers to codebook values,
+   and :mod:`~coursekit.survey.importers.ranges`: check each scale's answers against the
+   codebook's range (a form built on another range is refused or warned about);
 5. :mod:`~coursekit.survey.importers.identity`: pseudonyms, and every column left out;
 6. :mod:`~coursekit.survey.importers.pipeline`: run the steps, check the result as
    ``validate`` does and write it (:mod:`~coursekit.survey.importers.report` says what

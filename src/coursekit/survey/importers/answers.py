@@ -15,6 +15,7 @@ value; each distinct cell is converted once (an export repeats few distinct answ
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,10 +27,11 @@ from coursekit.common.csvfile import is_missing
 from coursekit.common.text import match_key
 from coursekit.survey.codebook import Codebook, ResponseScale, Variable
 from coursekit.survey.consent import CONSENT_ID
-from coursekit.survey.deidentify import DroppedColumn, redact
+from coursekit.survey.deidentify import DroppedColumn
 from coursekit.survey.importers.columns import ColumnPlan
 from coursekit.survey.importers.exports import ExportTable
 from coursekit.survey.importers.problems import ProblemSink
+from coursekit.survey.redaction import redact_text
 
 _THOUSANDS = re.compile(r"[+-]?\d{1,3}(?:[ ,'\u2019\u202f]\d{3})+")
 _SUFFIXED = re.compile(r"([+-]?\d+(?:[.,]\d+)?)\s*([kKmM])")
@@ -77,9 +79,14 @@ def each_distinct(cells: list[str], rows: list[int], column: str, problems: Prob
 
 
 def convert_scale(cells: list[str], rows: list[int], column: str, rs: ResponseScale,
-                  strict: bool, problems: ProblemSink) -> list[float]:
+                  strict: bool, problems: ProblemSink, shift: int = 0,
+                  codes: set[int] | None = None) -> list[float]:
     """Answers on a response scale: a whole number (one of the scale's values if
-    ``strict``: a form's own codes) or an anchor label."""
+    ``strict``: a form's own codes) or an anchor label.
+
+    Numbers get ``shift`` added (``--shift-scale``; labels do not); ``codes`` collects
+    the whole numbers seen, after the shift, for the scale's range check.
+    """
     anchors = {match_key(lab): v for v, lab in zip(rs.values, rs.labels, strict=True)}
     expected = (f"a whole number from {rs.min} to {rs.max} or one of: "
                 + ", ".join(rs.labels))
@@ -94,6 +101,9 @@ def convert_scale(cells: list[str], rows: list[int], column: str, rs: ResponseSc
             return np.nan, ("not a number or an answer option", expected)
         if not is_whole(number):
             return np.nan, ("not a whole number", expected)
+        number += shift
+        if codes is not None:
+            codes.add(int(number))
         if strict and int(number) not in rs.values:
             return np.nan, ("answer code outside the response scale: the form's codes differ "
                             "from the codebook's (export choice text, or set the codes to the "
@@ -150,18 +160,17 @@ def convert_number(cells: list[str], rows: list[int], column: str, integer: bool
     return each_distinct(cells, rows, column, problems, convert)
 
 
-def _free_text(cells: list[str]) -> tuple[list[str | None], int]:
-    # Kept free text loses contact details; the count goes into the report, never the text.
+def _free_text(cells: list[str], found: Counter) -> list[str | None]:
+    # Kept free text loses what redaction finds; the counts go into the report, never text.
     kept: list[str | None] = []
-    n_redacted = 0
     for c in cells:
         if is_missing(c):
             kept.append(None)
             continue
-        clean, n = redact(c.strip())
-        n_redacted += n
-        kept.append(clean)
-    return kept, n_redacted
+        result = redact_text(c.strip())
+        found.update(result.counts)
+        kept.append(result.text)
+    return kept
 
 
 @dataclass
@@ -169,19 +178,25 @@ class Answers:
     """The imported values by codebook column, and what the conversion left out."""
 
     values: dict[str, list] = field(default_factory=dict)
+    #: The whole numbers answered per item (after any shift), for the range check.
+    codes: dict[str, set[int]] = field(default_factory=dict)
     dropped_free_text: list[DroppedColumn] = field(default_factory=list)
-    n_redacted: int = 0
+    #: Kept free-text columns (codebook name, non-empty answers) and what was removed.
+    kept_free_text: list[tuple[str, int]] = field(default_factory=list)
+    redacted: Counter = field(default_factory=Counter)
     notes: list[str] = field(default_factory=list)
 
 
 def convert_columns(plan: ColumnPlan, table: ExportTable, rows: list[list[str]],
                     rnums: list[int], cb: Codebook, keep_free_text: bool,
-                    problems: ProblemSink) -> Answers:
+                    problems: ProblemSink, shifts: dict[str, int] | None = None) -> Answers:
     """Every matched column's answers as codebook values (free text dropped unless kept).
 
     Scale answers are strict for form services (their codes must be the codebook's
     values); a generic CSV may hold any whole number, which ``validate`` then flags.
+    ``shifts`` (``{scale: n}``) adds n to the numeric answers of a scale's items.
     """
+    shifts = shifts or {}
     strict = table.kind in ("google-forms", "qualtrics")
     out = Answers()
     for j, m in sorted(plan.target_of.items()):
@@ -190,9 +205,10 @@ def convert_columns(plan: ColumnPlan, table: ExportTable, rows: list[list[str]],
         if m.target == CONSENT_ID:
             continue
         if cb.has_item(m.target):
-            out.values[m.target] = convert_scale(cells, rnums, col,
-                                                 cb.item(m.target).response_scale, strict,
-                                                 problems)
+            item = cb.item(m.target)
+            out.values[m.target] = convert_scale(
+                cells, rnums, col, item.response_scale, strict, problems,
+                shift=shifts.get(item.scale, 0), codes=out.codes.setdefault(item.id, set()))
             continue
         var = cb.variable(m.target)
         if var.type == "id":
@@ -202,8 +218,8 @@ def convert_columns(plan: ColumnPlan, table: ExportTable, rows: list[list[str]],
                 filled = [c for c in cells if not is_missing(c)]
                 out.dropped_free_text.append(DroppedColumn(col, "free text", len(filled)))
                 continue
-            out.values[var.name], n = _free_text(cells)
-            out.n_redacted += n
+            out.values[var.name] = _free_text(cells, out.redacted)
+            out.kept_free_text.append((col, sum(1 for c in cells if not is_missing(c))))
         elif var.type == "check":
             out.values[var.name] = convert_scale(cells, rnums, col, var.response_scale, strict,
                                                  problems)

@@ -12,7 +12,7 @@ select respondents, convert their answers, de-identify) and raises one
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -29,6 +29,7 @@ from coursekit.survey.importers.exports import read_export
 from coursekit.survey.importers.identity import left_out_columns, pseudonymous_ids
 from coursekit.survey.importers.mapping import MappingEntry, read_mapping
 from coursekit.survey.importers.problems import ProblemSink
+from coursekit.survey.importers.ranges import check_ranges, parse_shifts, shift_notes
 from coursekit.survey.importers.report import ImportReport, ImportResult
 from coursekit.survey.importers.respondents import select_respondents
 from coursekit.survey.load import RawTable, ValidationReport, check_table
@@ -72,6 +73,7 @@ def import_export(
     keep_free_text: bool = False,
     drop_incomplete: bool = False,
     allow_missing: bool = False,
+    shift_scales: Sequence[str] | Mapping[str, int] | None = None,
 ) -> ImportResult:
     """Turn a form export into the canonical survey (columns of the codebook), de-identified.
 
@@ -87,14 +89,24 @@ def import_export(
         a string, a :class:`~coursekit.survey.deidentify.Salt`, or None for
         ``$COURSEKIT_SALT`` or else a random salt.
     keep_free_text
-        keep the codebook's free-text column (``comment``), with contact
-        details removed; dropped by default.
+        keep the codebook's free-text column (``comment``), with what
+        :mod:`coursekit.survey.redaction` finds replaced (names are not found);
+        dropped by default.
     drop_incomplete
         drop Qualtrics responses with ``Finished`` false (kept by default:
         what they answered counts, the rest is missing).
     allow_missing
         leave items and required variables that the export lacks empty
         instead of failing.
+    shift_scales
+        ``["wellbeing=-1"]`` or ``{"wellbeing": -1}``: add the shift to every numeric
+        answer of a scale's items, for a form built on another range (see
+        :mod:`~coursekit.survey.importers.ranges`).
+
+    Each scale's numeric answers are checked against the codebook's range: answers outside
+    it refuse a Google Forms or Qualtrics import (a problem naming the scale, its items,
+    the range seen and what to check in the form); no answer at either end of the range is
+    a warning in the report (``report.warnings``).
 
     Returns an :class:`ImportResult`; nothing is written (see
     :func:`write_import`). Raises :class:`SurveyDataError` listing every
@@ -105,10 +117,15 @@ def import_export(
     entries = (read_mapping(mapping, cb) if isinstance(mapping, str | Path)
                else tuple(mapping or ()))
     the_salt = salt if isinstance(salt, Salt) else resolve_salt(salt)
+    shifts = parse_shifts(shift_scales, cb)
     problems = ProblemSink()
     plan = match_columns(table, entries, cb, problems)
     rows, rnums, respondents = select_respondents(table, plan, drop_incomplete, problems)
-    answers = convert_columns(plan, table, rows, rnums, cb, keep_free_text, problems)
+    answers = convert_columns(plan, table, rows, rnums, cb, keep_free_text, problems, shifts)
+    ranges = check_ranges(answers.codes, cb, table.source,
+                          strict=table.kind in ("google-forms", "qualtrics"), shifts=shifts)
+    # The scale-level reason comes before the cells it explains.
+    problems.plain.extend(ranges.problems)
     values = answers.values
     id_origin = pseudonymous_ids(table, plan, rows, rnums, values, cb, the_salt, problems)
     left_out = left_out_columns(table, plan)
@@ -126,7 +143,9 @@ def import_export(
         dropped_free_text=tuple(answers.dropped_free_text),
         dropped_metadata=tuple(left_out.metadata), unmatched=tuple(left_out.unmatched),
         dropped_by_mapping=tuple(left_out.by_mapping), missing_columns=missing,
-        notes=tuple(dict.fromkeys(answers.notes)), n_redacted=answers.n_redacted,
+        notes=tuple(dict.fromkeys(shift_notes(shifts, cb) + answers.notes)),
+        kept_free_text=tuple(answers.kept_free_text),
+        redacted=tuple(sorted(answers.redacted.items())), warnings=ranges.warnings,
         id_origin=id_origin, salt=the_salt.describe(),
     )
     return ImportResult(_frame(values, len(rows), cb), tuple(rnums), report)

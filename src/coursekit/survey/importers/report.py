@@ -17,6 +17,15 @@ import pandas as pd
 
 from coursekit.survey.deidentify import DroppedColumn
 from coursekit.survey.importers.columns import ColumnMatch
+from coursekit.survey.redaction import KIND_NAMES
+
+#: What kept free text may still hold: said whenever free text is kept.
+FREE_TEXT_RISK = (
+    "kept free text may still identify people: redaction finds emails, links, @handles, IP "
+    "addresses, phone numbers, street addresses with a house number, postcodes and id "
+    "numbers of 6 or more digits by their patterns, but not names of people or places, "
+    "addresses without a house number, nor contact details written out in words; read the "
+    "kept answers before sharing the file (free text is never shown on a course page)")
 
 
 @dataclass(frozen=True)
@@ -56,9 +65,14 @@ class ImportReport:
     dropped_by_mapping: tuple[DroppedColumn, ...]
     missing_columns: tuple[str, ...]
     notes: tuple[str, ...]
-    n_redacted: int
+    #: Free-text columns kept (``--keep-free-text``) with their number of answers, and
+    #: what redaction replaced in them, ``(kind, count)``.
+    kept_free_text: tuple[tuple[str, int], ...]
+    redacted: tuple[tuple[str, int], ...]
     id_origin: str
     salt: str
+    #: Scale ranges that look like a form built on another range (see ``importers.ranges``).
+    warnings: tuple[str, ...] = ()
 
     def lines(self) -> list[str]:
         """The report as lines for a terminal; no respondent's value appears in them."""
@@ -74,8 +88,17 @@ class ImportReport:
         out.extend(self._column_lines())
         out.extend(self.notes)
         out.append(f"respondent ids: {self.id_origin} replaced by salted pseudonyms; {self.salt}")
+        out.extend(f"warning: {w}" for w in self.warnings)
         out.append(f"{self.n_rows_kept} respondents imported")
         return out
+
+    def _free_text_lines(self) -> list[str]:
+        if not self.kept_free_text:
+            return []
+        kept = ", ".join(f"'{c}' ({n} answer{_plural(n)})" for c, n in self.kept_free_text)
+        found = ", ".join(f"{n} {KIND_NAMES[k][n != 1]}" for k, n in self.redacted)
+        return [f"kept free text {kept}; replaced by placeholders: {found or 'nothing found'}",
+                f"warning: {FREE_TEXT_RISK}"]
 
     def _column_lines(self) -> list[str]:
         out = []
@@ -89,11 +112,8 @@ class ImportReport:
         if self.dropped_free_text:
             out.append("dropped free text: "
                        + ", ".join(d.describe() for d in self.dropped_free_text)
-                       + " (--keep-free-text keeps it, with contact details removed)")
-        if self.n_redacted:
-            out.append(f"kept free text with {self.n_redacted} contact detail"
-                       f"{_plural(self.n_redacted)} removed (emails, links, addresses, "
-                       "@handles, phone numbers)")
+                       + " (--keep-free-text keeps it, with what redaction finds removed)")
+        out.extend(self._free_text_lines())
         if self.dropped_metadata:
             out.append("dropped export metadata: " + ", ".join(self.dropped_metadata))
         if self.unmatched:
