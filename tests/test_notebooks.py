@@ -106,3 +106,22 @@ def test_nbval_fails_when_a_stored_number_changes(tmp_path):
 def test_every_notebook_runs_on_another_seed(seed_site):
     assert seed_site.returncode == 0, seed_site.stdout[-3000:] + seed_site.stderr[-3000:]
     assert "8 rendered, 0 failed" in seed_site.stdout
+
+
+def test_the_map_in_00_says_where_each_hypothesis_is_tested():
+    """Each notebook 00's map names for a hypothesis discusses it by name; 07 tests them all."""
+    import re
+
+    from coursekit.course import report, start
+
+    intro = next(c.source for c in _load(NOTEBOOKS[0]).cells if "| H1 |" in c.source)
+    rows = re.findall(r"^\| (H\d) \| [^|]+ \| ([^|]+) \|$", intro, flags=re.M)
+    assert [h for h, _ in rows] == ["H1", "H2", "H3", "H4", "H5"]
+    tested = set(report.hypothesis_table(start(seed=4, n_respondents=120)).index)
+    for hypothesis, where in rows:
+        numbers = re.findall(r"\b0\d\b", where)
+        assert "07" in numbers and any(t.startswith(hypothesis) for t in tested), hypothesis
+        for number in numbers[:-1]:
+            nb = _load(next(p for p in NOTEBOOKS if p.name.startswith(number)))
+            prose = " ".join(c.source for c in nb.cells if c.cell_type == "markdown")
+            assert re.search(rf"\b{hypothesis}\b", prose), (hypothesis, number)
