@@ -2,7 +2,7 @@
 
 For 10,000 and 1,000,000 respondents, each explorer is driven through a fixed
 script of control changes (``Explorer.set``, which runs the same code as a
-learner's click: the callback, its cache lookup and the FigureWidget update).
+learner's click: the callback, its cache lookup and the figure's output update).
 ``first`` are views not seen before, ``repeat`` views already cached. The
 baseline, measured in the same run, recomputes the same view from the
 respondent-level data with no cache, as a notebook without the explorer would.

@@ -140,3 +140,20 @@ def test_short_codebook_rows_read_as_empty_cells(codebook_copy):
     with path.open("a", encoding="utf-8") as fh:
         fh.write("val7,validation,Likes decide my mood.,agree5\n")  # no 'reverse' cell
     assert read_codebook(codebook_copy).item("val7").reverse is False
+
+
+def test_id_lists_index_a_data_frame(codebook):
+    import pandas as pd
+
+    from coursekit.survey.simulate import simulate_survey
+
+    df = simulate_survey(30, seed=1)
+    items = df[codebook.item_ids]  # a tuple would be read as one MultiIndex label
+    assert list(items.columns) == list(codebook.item_ids)
+    assert list(df[codebook.scale("comparison").reversed_ids].columns) == ["soc3", "soc6"]
+    assert isinstance(codebook.item_ids, list)
+    # code written for the tuples keeps working
+    assert codebook.scale("validation").item_ids == ("val1", "val2", "val3", "val4", "val5",
+                                                     "val6")
+    assert codebook.columns[-len(codebook.item_ids):] == tuple(codebook.item_ids)
+    assert isinstance(pd.Index(codebook.item_ids), pd.Index)

@@ -480,3 +480,14 @@ def test_alpha_of_keyed_items_survives_double_reversal(seed):
 def test_docstring_examples_run():
     result = doctest.testmod(rel, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.failed == 0 and result.attempted > 10
+
+
+def test_alpha_rounds_converts_and_names_its_printed_value():
+    a = cronbach_alpha(keyed_items(cohort(3, 300), "validation"))
+    assert round(a, 2) == round(a.raw, 2) and float(a) == a.raw and f"{a:.3f}" == f"{a.raw:.3f}"
+    assert a.alpha == a.raw and f"alpha = {a.alpha:.3f}" in str(a)
+    assert all(type(getattr(a, f)) is float for f in ("raw", "standardized", "ci_low"))
+    assert "np.float64" not in repr(a)
+    o = omega(keyed_items(cohort(3, 300), "validation"))
+    assert round(o, 3) == round(o.total, 3) and o.omega == o.total
+    assert type(o.total) is float

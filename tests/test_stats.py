@@ -234,13 +234,29 @@ def test_small_groups_are_left_out_and_masked():
 
 
 def test_default_minimum_group_size_is_five():
-    df = pd.DataFrame({"s": np.r_[np.arange(10.0), np.arange(10.0) + 2, [1.0, 2.0, 3.0]],
-                       "g": ["a"] * 10 + ["b"] * 10 + ["c"] * 3})
+    # c (3) and d (4) are left out; together they are 7, so neither follows by subtraction
+    df = pd.DataFrame({"s": np.r_[np.arange(10.0), np.arange(10.0) + 2, [1.0, 2.0, 3.0],
+                                  [1.0, 2.0, 3.0, 4.0]],
+                       "g": ["a"] * 10 + ["b"] * 10 + ["c"] * 3 + ["d"] * 4})
     res = compare_groups(df, "s", "g")
-    assert res.excluded == ("c",) and res.test == "Welch t test"
+    assert res.excluded == ("c", "d") and res.test == "Welch t test" and res.protected == ()
     assert res.groups.at["c", "suppressed"] and not res.groups.at["a", "suppressed"]
     every = compare_groups(df, "s", "g", min_group_size=2)
     assert every.excluded == () and every.test == "Welch ANOVA"
+
+
+def test_a_lone_small_group_takes_the_next_smallest_with_it():
+    """The whole cohort's mean minus a's and b's would be c's (3 respondents): b, the
+    smaller of the others, is left out too, and a comparison of a alone is refused."""
+    df = pd.DataFrame({"s": np.r_[np.arange(10.0), np.arange(9.0) + 2, [1.0, 2.0, 3.0],
+                                  np.arange(6.0)],
+                       "g": ["a"] * 10 + ["b"] * 9 + ["c"] * 3 + ["e"] * 6})
+    res = compare_groups(df, "s", "g")
+    assert res.excluded == ("c",) and res.protected == ("e",)
+    assert res.groups.at["e", "n"] == "masked" and res.groups.at["c", "n"] == "<5"
+    assert "Also left out" in str(res) and "e" in str(res).split("Also left out")[1]
+    with pytest.raises(AnalysisInputError, match="worked out by subtraction"):
+        compare_groups(df[df["g"] != "e"], "s", "g")
 
 
 def test_compare_groups_refuses_bad_input():
@@ -450,3 +466,47 @@ def test_docstring_examples_run():
         assert result.failed == 0, info.name
         attempted += result.attempted
     assert doctest.testmod(cstats).failed == 0 and attempted > 10
+
+
+# ------------------------------------------------------------------ results answer by usual names
+
+def test_two_group_effect_size_by_its_usual_names():
+    res = compare_groups(scores(2), "comparison", "gender", order=["woman", "man"])
+    assert res.g == res.hedges_g == res.effect_size == float(res)
+    assert round(res, 2) == round(res.effect_size, 2)
+    # eta squared of a two-group comparison: t^2 / (t^2 + df), as pingouin's from t
+    df = scores(2)
+    a = df.loc[df.gender == "woman", "comparison"].dropna()
+    b = df.loc[df.gender == "man", "comparison"].dropna()
+    t = sps.ttest_ind(a, b, equal_var=False)
+    assert res.eta_squared == pytest.approx(t.statistic**2 / (t.statistic**2 + t.df), rel=1e-10)
+    assert type(res.statistic) is float and type(res.n) is int
+    assert "np.float64" not in repr(res)
+
+
+def test_three_group_effect_size_by_its_usual_names():
+    res = compare_groups(scores(2), "influence", "creator_status")
+    assert res.eta_squared == res.effect_size == float(res)
+    with pytest.raises(AttributeError, match="eta squared"):
+        _ = res.g
+
+
+def test_mediation_paths_by_name():
+    df = scores(4)
+    med = mediation(df, x="validation", m="comparison", y="self_esteem", n_boot=200, seed=1)
+    paths = med.paths.set_index(med.paths["path"].str.split(":").str[0])["b"]
+    assert (med.a, med.b, med.direct, med.total) == tuple(paths[["a", "b", "direct", "total"]])
+    # total = direct + indirect (exact for OLS with the same rows)
+    assert med.total == pytest.approx(med.direct + med.indirect, abs=1e-10)
+    assert round(med, 3) == round(med.indirect, 3) and type(med.indirect) is float
+
+
+def test_models_without_one_number_say_where_theirs_are():
+    df = scores(4)
+    model = regression(df, "self_esteem ~ comparison + validation")
+    with pytest.raises(TypeError, match=r"\.r2"):
+        round(model, 2)
+    assert type(model.r2) is float and "np.float64" not in repr(model)
+    mod = moderation(df, y="self_esteem", x="comparison", moderator="daily_minutes")
+    with pytest.raises(TypeError, match="interaction"):
+        float(mod)

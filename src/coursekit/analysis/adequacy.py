@@ -41,6 +41,7 @@ import pandas as pd
 from scipy import stats
 
 from coursekit.analysis.matrices import item_matrix
+from coursekit.analysis.results import Result
 from coursekit.common.errors import AnalysisInputError
 
 #: Kaiser's (1974) words for the overall MSA, from its lower bound up.
@@ -49,32 +50,33 @@ KAISER_LABELS = ((0.9, "marvelous"), (0.8, "meritorious"), (0.7, "middling"),
 
 
 @dataclass(frozen=True)
-class KMO:
-    """Kaiser-Meyer-Olkin measure of sampling adequacy: overall and per item."""
+class KMO(Result):
+    """Kaiser-Meyer-Olkin measure of sampling adequacy: overall (``float()``) and per item."""
 
     overall: float
     items: pd.Series
+
+    _headline = "overall"
 
     @property
     def label(self) -> str:
         """Kaiser's word for the overall value."""
         return next(word for bound, word in KAISER_LABELS if self.overall >= bound)
 
-    def __float__(self) -> float:
-        return self.overall
-
     def __str__(self) -> str:
         return f"KMO = {self.overall:.2f} ({self.label})"
 
 
 @dataclass(frozen=True)
-class Bartlett:
+class Bartlett(Result):
     """Bartlett's test that the items' correlation matrix is the identity."""
 
     chisq: float
     df: int
     p: float
     n: int
+
+    _numbers_hint = " (.chisq, .df, .p)"
 
     def __str__(self) -> str:
         p = "< .001" if self.p < 0.001 else f"= {self.p:.3f}".replace("0.", ".")

@@ -47,13 +47,14 @@ import pandas as pd
 from scipy import optimize, stats
 
 from coursekit.analysis.matrices import item_matrix
+from coursekit.analysis.results import Result
 from coursekit.analysis.scoring import keyed_items
 from coursekit.common.errors import AnalysisInputError
 from coursekit.survey.codebook import Codebook, load_codebook
 
 
 @dataclass(frozen=True)
-class FitIndices:
+class FitIndices(Result):
     """How well a fitted model reproduces the items' covariances (lavaan's ``fitMeasures``)."""
 
     chisq: float
@@ -67,6 +68,8 @@ class FitIndices:
     srmr: float
     n: int
 
+    _numbers_hint = " (.cfi, .tli, .rmsea, .srmr, .chisq, .p)"
+
     def __str__(self) -> str:
         def num(x: float) -> str:
             return f"{x:.3f}".replace("0.", ".", 1)
@@ -77,7 +80,7 @@ class FitIndices:
 
 
 @dataclass(frozen=True)
-class CFA:
+class CFA(Result):
     """A fitted confirmatory factor model.
 
     ``loadings``: one row per item (index), columns ``factor`` and ``loading``

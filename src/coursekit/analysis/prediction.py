@@ -30,16 +30,19 @@ import numpy as np
 import pandas as pd
 from scipy import stats as sps
 
+from coursekit.analysis.results import Result
 from coursekit.common.errors import AnalysisInputError
 
 
 @dataclass(frozen=True)
-class Prediction:
-    """A predicted value with its interval for an individual."""
+class Prediction(Result):
+    """A predicted value (``float()`` gives it) with its interval for an individual."""
 
     fit: float
     low: float
     high: float
+
+    _headline = "fit"
 
 
 @dataclass(frozen=True)

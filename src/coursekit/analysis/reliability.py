@@ -42,6 +42,7 @@ from coursekit.analysis.matrices import (
     pairwise_cov,
     single_thread_blas,
 )
+from coursekit.analysis.results import Result
 from coursekit.analysis.scoring import keyed_items
 from coursekit.common.errors import AnalysisInputError
 from coursekit.survey.codebook import Codebook, load_codebook
@@ -61,13 +62,14 @@ __all__ = [
 
 
 @dataclass(frozen=True)
-class Alpha:
+class Alpha(Result):
     """Cronbach's alpha of a set of items.
 
-    ``raw`` is alpha from the covariance matrix, ``standardized`` alpha from
-    the correlation matrix, ``average_r`` the mean inter-item correlation,
-    ``n`` the rows (respondents) given and ``n_items`` the
-    items; ``ci_low``/``ci_high`` the Feldt confidence interval at
+    ``raw`` (also ``alpha``, the number the printout leads with, and what
+    ``float()``, ``round()`` and ``f"{a:.2f}"`` give) is alpha from the
+    covariance matrix, ``standardized`` alpha from the correlation matrix,
+    ``average_r`` the mean inter-item correlation, ``n`` the rows (respondents)
+    given and ``n_items`` the items; ``ci_low``/``ci_high`` the Feldt confidence interval at
     ``ci_level``.
     """
 
@@ -80,12 +82,16 @@ class Alpha:
     ci_high: float
     ci_level: float = 0.95
 
+    _headline = "raw"
+
+    @property
+    def alpha(self) -> float:
+        """Raw alpha, the value after "alpha =" in the printout (the same as ``raw``)."""
+        return self.raw
+
     @property
     def ci(self) -> tuple[float, float]:
         return (self.ci_low, self.ci_high)
-
-    def __float__(self) -> float:
-        return float(self.raw)
 
     def __str__(self) -> str:
         level = f"{100 * self.ci_level:g}%"
@@ -128,8 +134,8 @@ class ItemCovariance:
 
 
 @dataclass(frozen=True)
-class Omega:
-    """McDonald's omega total from a one-factor model.
+class Omega(Result):
+    """McDonald's omega total from a one-factor model (``float()`` and ``round()`` give it).
 
     ``loadings`` and ``uniquenesses`` are the standardized one-factor
     solution; ``method`` says which fit and which denominator (see :func:`omega`).
@@ -142,8 +148,12 @@ class Omega:
     n_items: int
     method: str = "psych"
 
-    def __float__(self) -> float:
-        return float(self.total)
+    _headline = "total"
+
+    @property
+    def omega(self) -> float:
+        """Omega total, the value the printout names (the same as ``total``)."""
+        return self.total
 
     def __str__(self) -> str:
         return f"omega total = {self.total:.3f} ({self.n_items} items, n = {self.n})"

@@ -69,6 +69,19 @@ def _alpha(c: Course, scale: str) -> float:
     return cronbach_alpha(keyed_items(c.data, scale, c.codebook)).raw
 
 
+def _std_alpha(c: Course, scale: str) -> float:
+    from coursekit.analysis.reliability import cronbach_alpha
+    from coursekit.analysis.scoring import keyed_items
+
+    return cronbach_alpha(keyed_items(c.data, scale, c.codebook)).standardized
+
+
+def _unkeyed_alpha(c: Course, scale: str) -> float:
+    from coursekit.analysis.reliability import cronbach_alpha
+
+    return cronbach_alpha(c.data[list(c.codebook.scale(scale).item_ids)]).raw
+
+
 def _unkeyed_mean(c: Course, scale: str) -> float:
     items = c.data[list(c.codebook.scale(scale).item_ids)]
     return float(items.mean(axis=1).mean())
@@ -79,6 +92,9 @@ register(Exercise(
     lambda c: _alpha(c, "compulsive"),
     hint="cronbach_alpha(keyed_items(course.data, 'compulsive', course.codebook)).raw",
     tolerance=0.005, close=0.03,
+    traps=(Trap(lambda c: _std_alpha(c, "compulsive"),
+                "That is the standardized alpha (from correlations); the question asks for "
+                "raw alpha, .raw."),),
 ))
 register(Exercise(
     "02.2", "What is the mean comparison score of the cohort?", "number",
@@ -135,21 +151,39 @@ def _influence_by_status(c: Course):
 register(Exercise(
     "03.1", "What is Hedges' g for comparison, women minus men?", "number",
     lambda c: _comparison_by_gender(c, ["woman", "man"]).effect_size,
-    hint="stats.compare_groups(..., order=['woman', 'man']).effect_size",
+    hint="stats.compare_groups(..., order=['woman', 'man']).effect_size (or .g)",
     tolerance=0.005, close=0.05,
     traps=(Trap(lambda c: _comparison_by_gender(c, ["man", "woman"]).effect_size,
-                "The sign is flipped: that is men minus women."),),
+                "The sign is flipped: that is men minus women."),
+           Trap(lambda c: _comparison_by_gender(c, ["woman", "man"]).difference,
+                "That is the raw difference of the means, in score points. Hedges' g divides "
+                "it by the pooled standard deviation: .effect_size (or .g)."),
+           Trap(lambda c: _comparison_by_gender(c, ["man", "woman"]).difference,
+                "That is the raw difference of the means (men minus women). Hedges' g is "
+                "women minus men divided by the pooled standard deviation: .effect_size."),),
 ))
 register(Exercise(
     "03.2", "Which creator status group has the highest mean creativity?", "choice",
     lambda c: c.frame.groupby("creator_status")["creativity"].mean().idxmax(),
     hint="Group course.frame by creator_status and compare the creativity means.",
+    traps=(Trap(lambda c: c.frame.groupby("creator_status")["creativity"].mean().idxmin(),
+                "That group has the *lowest* mean creativity; look for the highest."),),
 ))
 register(Exercise(
     "03.3", "What share of the variance in influence does creator status account for?",
     "number", lambda c: _influence_by_status(c).effect_size,
-    hint="The effect size of the three-group comparison is eta squared.",
+    hint="The effect size of the three-group comparison is eta squared: .eta_squared "
+         "(or .effect_size), a share between 0 and 1.",
     tolerance=0.005, close=0.03,
+    traps=(Trap(lambda c: 100 * _influence_by_status(c).effect_size,
+                "That is a percentage; the question asks for the share itself, eta squared, "
+                "between 0 and 1 (divide by 100).", tolerance=0.5),
+           Trap(lambda c: _influence_by_status(c).p,
+                "That is the p-value of the test; the share of variance is eta squared, "
+                ".eta_squared."),
+           Trap(lambda c: _influence_by_status(c).statistic,
+                "That is the F statistic; the share of variance is eta squared, "
+                ".eta_squared."),),
 ))
 
 
@@ -169,6 +203,8 @@ register(Exercise(
     lambda c: _r(c, "validation", "comparison"),
     hint="course.scores['validation'].corr(course.scores['comparison'])",
     tolerance=0.005, close=0.03,
+    traps=(Trap(lambda c: _r(c, "validation", "comparison") ** 2,
+                "That is r squared, the share of variance; the question asks for r itself."),),
 ))
 register(Exercise(
     "04.3", "What is the CFI of the cohort's CFA model?", "number",
@@ -196,10 +232,10 @@ register(Exercise(
 
 # --- 05 Motives and outcomes --------------------------------------------------------------
 def _full_model(c: Course):
-    from coursekit.analysis.stats import regression
-
+    # Course.regression: on a class too small for seven predictors, a table of NaN, so
+    # 05.1 and 05.2 say "not available" as the notebook's cell does.
     predictors = " + ".join(c.codebook.scale_names("motive") + c.codebook.scale_names("pitfall"))
-    return regression(c.frame, f"self_esteem ~ {predictors}")
+    return c.regression(f"self_esteem ~ {predictors}")
 
 
 def _moderation(c: Course):
@@ -222,12 +258,17 @@ register(Exercise(
     "number", lambda c: _full_model(c).r2,
     hint="model.r2", tolerance=0.005, close=0.02,
     traps=(Trap(lambda c: _full_model(c).adj_r2,
-                "That is the adjusted R2; the question asks for R2 itself."),),
+                "That is the adjusted R2; the question asks for R2 itself."),
+           Trap(lambda c: 100 * _full_model(c).r2,
+                "That is a percentage; R2 is a share between 0 and 1 (model.r2).",
+                tolerance=0.5),),
 ))
 register(Exercise(
     "05.3", "Is the interaction of comparison and log minutes significant at .05?", "choice",
     lambda c: "yes" if _moderation(c).interaction["p"] < 0.05 else "no",
-    hint="Look at the p-value of the comparison:log_minutes row.",
+    hint="Significant at .05 means p < .05: read moderation.interaction['p'] (the "
+         "comparison:log_minutes row), compare it with .05, and answer 'yes' or 'no' "
+         "(True or False also do).",
 ))
 
 
@@ -264,6 +305,19 @@ register(Exercise(
     "06.2", "What is the indirect effect of validation on self-esteem through comparison?",
     "number", lambda c: _mediation(c, n_boot=100).indirect,
     hint="mediation.indirect is a * b.", tolerance=0.005, close=0.02,
+    traps=(Trap(lambda c: _mediation(c, n_boot=100).direct,
+                "That is the direct effect c' (validation on self-esteem with comparison held "
+                "constant); the indirect effect is the part through comparison, a * b: "
+                "mediation.indirect."),
+           Trap(lambda c: _mediation(c, n_boot=100).total,
+                "That is the total effect c (validation on self-esteem alone); the indirect "
+                "effect is the part through comparison, a * b: mediation.indirect."),
+           Trap(lambda c: _mediation(c, n_boot=100).a,
+                "That is path a alone (comparison on validation); the indirect effect is "
+                "a * b: mediation.indirect."),
+           Trap(lambda c: _mediation(c, n_boot=100).b,
+                "That is path b alone (self-esteem on comparison); the indirect effect is "
+                "a * b: mediation.indirect."),),
 ))
 register(Exercise(
     "06.3", "Does the bootstrap 95% interval of the indirect effect exclude zero?", "choice",
@@ -278,6 +332,13 @@ register(Exercise(
     lambda c: _alpha(c, "self_esteem"),
     hint="reliability_table(course.data, course.codebook).loc['self_esteem', 'alpha']",
     tolerance=0.005, close=0.03,
+    traps=(Trap(lambda c: _std_alpha(c, "self_esteem"),
+                "That is the standardized alpha; the question asks for (raw) alpha."),
+           Trap(lambda c: _unkeyed_alpha(c, "self_esteem"),
+                "That alpha skips the reverse keys: the reversed self-esteem items must be "
+                "mirrored first (keyed_items does it)."),
+           Trap(lambda c: _ordinal(c, "ordinal_alpha"),
+                "That is the ordinal alpha; the question asks for Cronbach's alpha."),),
 ))
 register(Exercise(
     "07.2", "How many of the hypotheses does this cohort support?", "integer",
@@ -289,6 +350,8 @@ register(Exercise(
     lambda c: _r(c, "escapism", "compulsive"),
     hint="course.scores['escapism'].corr(course.scores['compulsive'])",
     tolerance=0.005, close=0.03,
+    traps=(Trap(lambda c: _r(c, "escapism", "compulsive") ** 2,
+                "That is r squared, the share of variance; the question asks for r itself."),),
 ))
 
 

@@ -30,6 +30,7 @@ from __future__ import annotations
 from typing import Any
 
 from coursekit.common.errors import CourseKitError
+from coursekit.course.attempts import answer_name, current_value, raised
 from coursekit.course.catalogue import EXERCISES
 from coursekit.course.judging import STATUSES, Exercise, Feedback, Trap, judge
 from coursekit.course.session import Course
@@ -52,6 +53,20 @@ def exercises_for(notebook: str) -> list[Exercise]:
     return [e for k, e in sorted(EXERCISES.items()) if k.split(".")[0] == notebook]
 
 
+#: Said instead of a verdict when the answer cell raised on its last run.
+STALE = ("Your last answer cell raised an error: fix it and run it again. (This check did not "
+         "grade the value the variable kept from before.)")
+
+
 def check(key: str, answer: Any, course: Course) -> Feedback:
-    """Check a learner's ``answer`` to exercise ``key`` against the cohort in ``course``."""
-    return judge(exercise(key), answer, course)
+    """Check a learner's ``answer`` to exercise ``key`` against the cohort in ``course``.
+
+    If ``answer`` is the notebook's ``answer_NN_k`` variable and the cell assigning it
+    raised when last run (see :mod:`coursekit.course.attempts`), the variable still holds
+    an older value: the check says so instead of grading it.
+    """
+    ex = exercise(key)
+    name = answer_name(key)
+    if raised(name) and current_value(name) is answer:
+        return Feedback(key, "not attempted", STALE)
+    return judge(ex, answer, course)

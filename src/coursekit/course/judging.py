@@ -15,8 +15,10 @@ from __future__ import annotations
 import html
 import math
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
+
+import numpy as np
 
 from coursekit.common.errors import CourseKitError
 from coursekit.common.text import squash
@@ -37,10 +39,16 @@ _COLOURS = {"correct": "#009E73", "close": "#E69F00", "incorrect": "#D55E00",
 
 @dataclass(frozen=True)
 class Trap:
-    """A typical wrong answer and the hint it deserves."""
+    """A typical wrong answer and the hint it deserves.
+
+    ``tolerance`` (numbers only) says how near an answer must be to count as this
+    mistake when the exercise's own tolerance does not fit the trap's scale (a
+    percentage given for a share); by default it is the exercise's.
+    """
 
     value: Callable[[Course], Any]
     hint: str
+    tolerance: float | None = None
 
 
 @dataclass(frozen=True)
@@ -111,6 +119,32 @@ def _norm(text: Any) -> str:
     return squash(text, separators="_-")
 
 
+def _is_bool(answer: Any) -> bool:
+    # numpy's bool_ is no bool: `p < 0.05` on a numpy float gives one.
+    return isinstance(answer, bool | np.bool_)
+
+
+def _yes_no(answer: Any) -> Any:
+    """True/False as "yes"/"no", for questions answered yes or no."""
+    return ("yes" if answer else "no") if _is_bool(answer) else answer
+
+
+def _decimals(value: float) -> int | None:
+    """How many decimals ``value`` is given to (0-6), or None for full precision."""
+    for d in range(7):
+        if abs(value - round(value, d)) < 1e-9:
+            return d
+    return None
+
+
+def _same_number(answer: float, value: float, precise: float) -> bool:
+    """Whether ``answer`` is ``value``: rounded the same way, or within ``precise``."""
+    d = _decimals(answer)
+    if d is not None:
+        return abs(round(value, d) - answer) < 1e-9
+    return abs(answer - value) <= precise
+
+
 def _as_set(answer: Any) -> set[str] | None:
     if isinstance(answer, str):
         parts: Iterable[Any] = answer.replace(";", ",").split(",")
@@ -132,6 +166,8 @@ def _matches(ex: Exercise, answer: Any, target: Any) -> str:
             return "correct"
         return "close" if diff <= ex.close + 1e-12 else "incorrect"
     if ex.kind == "choice":
+        if _norm(target) in ("yes", "no"):
+            answer = _yes_no(answer)
         return "correct" if _norm(answer) == _norm(target) else "incorrect"
     got, want = _as_set(answer), {_norm(t) for t in target}
     if got is None:
@@ -139,6 +175,35 @@ def _matches(ex: Exercise, answer: Any, target: Any) -> str:
     if got == want:
         return "correct"
     return "close" if got and (got < want or got > want) else "incorrect"
+
+
+def _precise_trap(ex: Exercise, answer: Any, target: Any, course: Course) -> Trap | None:
+    """A trap an answer within the tolerance is nevertheless exactly, else None.
+
+    A tolerance can hold a typical wrong answer too: a raw mean difference of
+    0.367 is within 0.005 of a Hedges' g of 0.369. An answer that is the trap's
+    value as given (to the answer's own decimals, or to a tenth of the tolerance
+    at full precision) and not the expected value so given is that mistake.
+    """
+    if ex.kind != "number" or not ex.traps:
+        return None
+    value = _as_number(answer)
+    precise = ex.tolerance / 10
+    if value is None or _same_number(value, float(target), precise):
+        return None
+    for trap in ex.traps:
+        wrong = _as_number(_trap_value(trap, course))
+        if wrong is not None and _same_number(value, wrong, precise):
+            return trap
+    return None
+
+
+def _trap_value(trap: Trap, course: Course) -> Any:
+    """The trap's wrong answer on ``course``, or None where the cohort cannot give it."""
+    try:
+        return trap.value(course)
+    except CourseKitError:   # e.g. an ordinal alpha a small class cannot have
+        return None
 
 
 def judge(ex: Exercise, answer: Any, course: Course) -> Feedback:
@@ -151,14 +216,24 @@ def judge(ex: Exercise, answer: Any, course: Course) -> Feedback:
                         "This cohort is too small for this exercise (see the result above); "
                         "it has no answer to check.")
     verdict = _matches(ex, answer, target)
+    if ex.kind == "choice" and _norm(target) in ("yes", "no") and not _is_bool(answer) \
+            and _as_number(answer) is not None:
+        return Feedback(ex.key, "incorrect",
+                        f"The question asks yes or no (True or False also do), not for the "
+                        f"number {answer!r}: decide what it says. {ex.hint}")
     if verdict == "invalid":
         want = {"number": "a number", "integer": "a whole number", "set": "a list of names",
                 "choice": "a name"}[ex.kind]
         return Feedback(ex.key, "incorrect", f"Expected {want}, got {answer!r}. {ex.hint}")
     if verdict == "correct":
-        return Feedback(ex.key, "correct", "Well done.")
+        trap = _precise_trap(ex, answer, target, course)
+        if trap is None:
+            return Feedback(ex.key, "correct", "Well done.")
+        return Feedback(ex.key, "incorrect", trap.hint)
     for trap in ex.traps:
-        if _matches(ex, answer, trap.value(course)) == "correct":
+        scaled = ex if trap.tolerance is None else replace(ex, tolerance=trap.tolerance)
+        wrong = _trap_value(trap, course)
+        if wrong is not None and _matches(scaled, answer, wrong) == "correct":
             return Feedback(ex.key, "close" if verdict == "close" else "incorrect", trap.hint)
     if verdict == "close":
         return Feedback(ex.key, "close", f"Close, but not quite. {ex.hint}")

@@ -24,7 +24,7 @@ Example
 >>> from coursekit.survey.codebook import load_codebook
 >>> cb = load_codebook()
 >>> cb.scale("validation").item_ids[:3]
-('val1', 'val2', 'val3')
+['val1', 'val2', 'val3']
 >>> cb.item("val4").reverse, cb.item("val4").response_scale.max
 (True, 5)
 """
@@ -36,6 +36,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
+from typing import Any
 
 from coursekit.common.csvfile import read_csv
 from coursekit.common.errors import CodebookError, InputFileError
@@ -44,6 +45,35 @@ from coursekit.common.text import squash
 
 SCALE_KINDS = ("motive", "pitfall", "outcome")
 VARIABLE_TYPES = ("id", "integer", "number", "category", "check", "text")
+
+
+class Ids(list):
+    """Column names as a list, so ``df[codebook.item_ids]`` selects those columns.
+
+    pandas reads a tuple as one (MultiIndex) label, so the tuples these lists
+    replaced raised a KeyError. For code written against the tuples, an ``Ids``
+    equals the tuple of the same names and adds to a tuple.
+
+    >>> ids = Ids(["a", "b"])
+    >>> ids == ("a", "b"), ("id",) + ids, ids + ("c",)
+    (True, ('id', 'a', 'b'), ['a', 'b', 'c'])
+    """
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, tuple):
+            return tuple(self) == other
+        return list.__eq__(self, other)
+
+    def __ne__(self, other: object) -> bool:
+        return not self == other
+
+    __hash__ = None  # type: ignore[assignment]  # a list: unhashable, as pandas needs
+
+    def __add__(self, other: object) -> Ids:  # type: ignore[override]
+        return Ids([*self, *other])  # type: ignore[misc]
+
+    def __radd__(self, other: object) -> Any:
+        return (*other, *self) if isinstance(other, tuple) else [*other, *self]  # type: ignore[misc]
 
 
 @dataclass(frozen=True)
@@ -99,12 +129,12 @@ class Scale:
     items: tuple[Item, ...]
 
     @property
-    def item_ids(self) -> tuple[str, ...]:
-        return tuple(i.id for i in self.items)
+    def item_ids(self) -> Ids:
+        return Ids(i.id for i in self.items)
 
     @property
-    def reversed_ids(self) -> tuple[str, ...]:
-        return tuple(i.id for i in self.items if i.reverse)
+    def reversed_ids(self) -> Ids:
+        return Ids(i.id for i in self.items if i.reverse)
 
     @property
     def response_scale(self) -> ResponseScale:
@@ -171,8 +201,9 @@ class Codebook:
         return tuple(i for s in self.scales for i in s.items)
 
     @property
-    def item_ids(self) -> tuple[str, ...]:
-        return tuple(i.id for i in self.items)
+    def item_ids(self) -> Ids:
+        """Every item's id, in questionnaire order: ``df[codebook.item_ids]`` selects them."""
+        return Ids(i.id for i in self.items)
 
     @property
     def id_column(self) -> str:
@@ -181,7 +212,7 @@ class Codebook:
     @property
     def columns(self) -> tuple[str, ...]:
         """The canonical column order of a survey file: id, variables, then items."""
-        return tuple(v.name for v in self.variables) + self.item_ids
+        return tuple(v.name for v in self.variables) + tuple(self.item_ids)
 
     def scale(self, name: str) -> Scale:
         try:

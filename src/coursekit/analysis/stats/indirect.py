@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from coursekit.analysis.checks import check_ci, check_whole
+from coursekit.analysis.results import Result
 from coursekit.analysis.stats.linear import check_model, complete_rows
 from coursekit.common.errors import AnalysisInputError
 
@@ -25,8 +26,8 @@ __all__ = ["Mediation", "mediation"]
 
 
 @dataclass(frozen=True)
-class Mediation:
-    """A simple mediation ``x -> m -> y``.
+class Mediation(Result):
+    """A simple mediation ``x -> m -> y`` (``float()`` and ``round()`` give the indirect effect).
 
     ``paths`` has one row per path: ``a`` (m ~ x), ``b`` (y ~ m, given x),
     ``total`` (c: y ~ x), ``direct`` (c': y ~ x, given m) with OLS ``b``,
@@ -46,6 +47,32 @@ class Mediation:
     n_boot: int
     seed: int
     ci_level: float = 0.95
+
+    _headline = "indirect"
+
+    def _b(self, path: str) -> float:
+        names = self.paths["path"].str.split(":").str[0]
+        return float(self.paths.loc[names == path, "b"].iloc[0])
+
+    @property
+    def a(self) -> float:
+        """Path a: the slope of m on x."""
+        return self._b("a")
+
+    @property
+    def b(self) -> float:
+        """Path b: the slope of y on m, given x."""
+        return self._b("b")
+
+    @property
+    def direct(self) -> float:
+        """The direct effect c': the slope of y on x, given m."""
+        return self._b("direct")
+
+    @property
+    def total(self) -> float:
+        """The total effect c: the slope of y on x (direct + indirect)."""
+        return self._b("total")
 
     def __str__(self) -> str:
         level = f"{100 * self.ci_level:g}%"

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from coursekit.analysis.checks import check_ci, format_p
+from coursekit.analysis.results import Result
 from coursekit.analysis.stats.linear import (
     Regression,
     check_model,
@@ -28,7 +29,7 @@ __all__ = ["Moderation", "moderation"]
 
 
 @dataclass(frozen=True)
-class Moderation:
+class Moderation(Result):
     """A moderation (interaction) model ``y ~ x + moderator + x:moderator``.
 
     ``model`` is the full regression (centred predictors if ``centered``),
@@ -47,6 +48,8 @@ class Moderation:
     delta_p: float
     simple_slopes: pd.DataFrame
     centered: bool
+
+    _numbers_hint = " (.interaction['b'], .interaction['p'], .delta_r2)"
 
     def __str__(self) -> str:
         i = self.interaction

@@ -20,6 +20,7 @@ import pandas as pd
 
 from coursekit.analysis.checks import check_ci, format_p
 from coursekit.analysis.matrices import numeric_frame
+from coursekit.analysis.results import Result
 from coursekit.common.errors import AnalysisInputError
 
 __all__ = ["COEFFICIENT_COLUMNS", "Regression", "check_model", "complete_rows", "regression"]
@@ -28,7 +29,7 @@ COEFFICIENT_COLUMNS = ["term", "b", "se", "t", "p", "ci_low", "ci_high", "beta"]
 
 
 @dataclass(frozen=True)
-class Regression:
+class Regression(Result):
     """An ordinary least-squares regression.
 
     ``table`` has one row per term: ``term``, ``b``, ``se``, ``t``, ``p``,
@@ -47,6 +48,8 @@ class Regression:
     f_df2: float
     f_p: float
     cov_type: str = "nonrobust"
+
+    _numbers_hint = " (.r2, .adj_r2, .f_p, or a cell of .table)"
 
     def __str__(self) -> str:
         return (f"{self.formula} (n = {self.n}): R2 = {self.r2:.3f}, adjusted {self.adj_r2:.3f}; "
