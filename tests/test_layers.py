@@ -13,7 +13,7 @@ import pytest
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 #: Lowest first: a module may import its own layer and those before it.
-LAYERS = ("common", "survey", "analysis", "course", "render", "cli")
+LAYERS = ("common", "survey", "analysis", "course", "render", "grade", "cli")
 
 
 def _module_name(path: Path) -> str:

@@ -42,7 +42,7 @@ from coursekit.render.job import Job, lighten_imports
 from coursekit.render.parameters import check_parameters, parse_parameter
 from coursekit.render.roster import check_secret, read_roster, student_label, student_seed
 from coursekit.render.sources import SourceNotebook, load_notebooks
-from coursekit.render.variants import VARIANTS, make_variant
+from coursekit.render.variants import VARIANTS, make_variant, stamp_issue
 
 DEFAULT_TIMEOUT = 600
 #: Bump when the outputs change for the same inputs: a resumed render then redoes everything.
@@ -63,6 +63,9 @@ class Cohort:
     #: Folder the kernels run in (the data file's, so that ``data_path`` is a bare file
     #: name and no instructor's folder names reach a page); None: the notebook's folder.
     workdir: str | None = None
+    #: A roster student's cohort: their student copies carry the issue stamp
+    #: (:func:`coursekit.render.variants.stamp_issue`).
+    issued: bool = False
 
 
 @dataclass(frozen=True)
@@ -122,11 +125,51 @@ def _data_cohort(data: str | Path, label: str | None) -> Cohort:
     checked = check_survey(path)
     if checked.report.errors:
         raise SurveyDataError(checked.report.source, list(checked.report.errors))
+    _check_size(checked.data, f"--data {path}")
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     stem = re.sub(r"[^A-Za-z0-9._-]+", "-", path.stem).strip("-.") or "data"
     label = check_label(label or f"data-{stem}"[:64], "cohort label")
     return Cohort(label, {"data_path": path.name, "cohort": label}, digest,
                   workdir=str(path.resolve().parent))
+
+
+def _check_size(raw: Any, source: str) -> None:
+    """Refuse a cohort too small for the course (``course.session.MIN_RESPONDENTS``)."""
+    from coursekit.common.errors import CourseKitError
+    from coursekit.course.session import usable_respondents
+
+    try:
+        usable_respondents(raw, source)
+    except CourseKitError as exc:
+        raise RenderError(str(exc)) from None
+
+
+def _check_simulated_sizes(cohorts: Sequence[Cohort], notebooks: Sequence[SourceNotebook],
+                           extra: Mapping[str, str]) -> None:
+    """Refuse simulated cohorts whose ``n_respondents`` leaves fewer usable than the minimum.
+
+    Simulating a class of a few dozen costs milliseconds, so each such cohort is simulated
+    and cleaned here exactly as its kernels will; larger ones always clear the minimum.
+    """
+    from coursekit.course.session import MIN_RESPONDENTS
+    from coursekit.survey.simulate import simulate_survey
+
+    for c in cohorts:
+        if "seed" not in c.parameters:
+            continue
+        for nb in notebooks:
+            default = nb.parameters.get("n_respondents")
+            n = (parse_parameter(extra["n_respondents"], default)
+                 if "n_respondents" in extra else default)
+            if not isinstance(n, int) or isinstance(n, bool) or n > 4 * MIN_RESPONDENTS:
+                continue
+            seed = int(c.parameters["seed"])
+            source = f"the simulated cohort of seed {seed} and n_respondents {n}"
+            if n < MIN_RESPONDENTS:
+                raise RenderError(f"only {n} respondents in {source}; the course needs at "
+                                  f"least {MIN_RESPONDENTS}")
+            _check_size(simulate_survey(n, seed), source)
+            break
 
 
 def _roster_cohorts(roster: str | Path, secret: str | None) -> list[Cohort]:
@@ -138,7 +181,7 @@ def _roster_cohorts(roster: str | Path, secret: str | None) -> list[Cohort]:
             raise RenderError(f"roster {roster}: two students get the same label; "
                               "choose another course secret")
         labels[label] = sid
-    return [Cohort(label, {"seed": student_seed(sid, key), "cohort": label})
+    return [Cohort(label, {"seed": student_seed(sid, key), "cohort": label}, issued=True)
             for label, sid in labels.items()]
 
 
@@ -183,6 +226,9 @@ def _jobs(cohorts: Sequence[Cohort], notebooks: Sequence[SourceNotebook],
             params = {**c.parameters, **typed}
             for v in variants:
                 source = sources[nb.stem, v]
+                if c.issued and v == "student":
+                    source = nbformat.writes(stamp_issue(nbformat.reads(source, as_version=4),
+                                                         student=c.label, notebook=nb.stem))
                 jobs.append(Job(
                     key=f"{c.label}/{v}/{nb.stem}", notebook=nb.stem, title=nb.title,
                     cohort=c.label, variant=v, source=source, parameters=params,
@@ -226,6 +272,7 @@ def plan_render(
     check_parameters(found, extra)
     cohorts = _cohorts(data, seed, roster, secret, cohort)
     check_parameters(found, {n for c in cohorts for n in c.parameters})
+    _check_simulated_sizes(cohorts, found, extra)
     out_path = prepare_out(out)
     jobs = _jobs(cohorts, found, variants, extra, execute, timeout)
     return RenderPlan(out_path, tuple(found), tuple(cohorts), tuple(variants), tuple(jobs))

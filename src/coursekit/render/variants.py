@@ -30,6 +30,10 @@ from typing import Any
 from coursekit.common.errors import RenderError
 
 VARIANTS = ("student", "instructor")
+#: The notebook metadata key that says whom a student copy was issued to (see :func:`stamp_issue`).
+ISSUE_KEY = "coursekit"
+#: Which course a notebook belongs to, as written into an issued copy's metadata.
+COURSE_ID = "chasing-followers"
 SOLUTION_TAG = "solution"
 PLACEHOLDER_COMMENT = "write your answer here"
 #: What a student sees in place of a ``solution``-tagged Markdown cell.
@@ -107,6 +111,22 @@ def __getattr__(name: str) -> Any:
     if name == "StudentVariant":
         return _student_variant_class()
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def stamp_issue(nb: Any, *, student: str, notebook: str) -> Any:
+    """Write into ``nb``'s metadata whom and what this student copy was issued for.
+
+    ``student`` is the pseudonymous label (never the student id): ``coursekit grade``
+    compares it with the submitter's label and flags a copy issued to somebody else.
+
+    >>> import nbformat
+    >>> stamp_issue(nbformat.v4.new_notebook(), student="s-1a2b3c4d", notebook="01_x"
+    ...             ).metadata[ISSUE_KEY]["issued_for"]
+    's-1a2b3c4d'
+    """
+    nb.metadata[ISSUE_KEY] = {"course": COURSE_ID, "assignment": notebook, "notebook": notebook,
+                              "issued_for": student, "variant": "student"}
+    return nb
 
 
 def make_variant(nb: Any, variant: str) -> Any:
