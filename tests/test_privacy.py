@@ -145,16 +145,34 @@ def test_small_groups_and_groups_large_enough():
 
 
 @settings(max_examples=80, deadline=None)
-@given(st.lists(st.integers(0, 40), min_size=1, max_size=8), st.integers(1, 10))
-def test_no_visible_row_describes_fewer_than_k(counts, k):
+@given(st.lists(st.integers(0, 40), min_size=1, max_size=8), st.integers(1, 10),
+       st.integers(0, 12))
+def test_no_visible_row_describes_fewer_than_k(counts, k, unassigned):
     t = pd.DataFrame({"n": counts, "mean": np.arange(len(counts), dtype=float)})
-    out = suppress_small_groups(t, "n", k)
+    out = suppress_small_groups(t, "n", k, unassigned=unassigned)
     visible = out[~out["suppressed"]]
     assert (visible["n"].astype(int) >= k).all()
     assert out.loc[out["suppressed"], "mean"].isna().all()
-    masked = int(out["suppressed"].sum())
-    # a single masked group could be recovered from the total: never leave one alone
-    assert masked != 1 or len(counts) == 1
+    # The total minus the visible rows (the masked rows and the unassigned respondents)
+    # describes nobody or at least k people, unless nothing is left to mask.
+    hidden = sum(c for c, m in zip(counts, out["suppressed"], strict=True) if m) + unassigned
+    assert hidden == 0 or hidden >= k or out["suppressed"].all()
+    # and no more is masked than that needs: without the largest row masked only to protect
+    # others, the hidden respondents would be a group of 1 to k - 1
+    extra = [c for c, m in zip(counts, out["suppressed"], strict=True) if m and c >= k]
+    if extra:
+        assert 0 < hidden - max(extra) < k
+
+
+def test_the_group_without_a_row_is_protected_as_well():
+    """Three respondents without a gender: the whole cohort minus women and men would be
+    their mean, so the smaller published group is masked too."""
+    t = pd.DataFrame({"n": [14, 13]}, index=["woman", "man"])
+    out = suppress_small_groups(t, "n", 5, unassigned=3)
+    assert out["suppressed"].tolist() == [False, True]
+    assert out.loc["man", "n"] == "masked"
+    # six without a group hide among themselves: nothing else is masked
+    assert not suppress_small_groups(t, "n", 5, unassigned=6)["suppressed"].any()
 
 
 def test_docstring_examples_run():

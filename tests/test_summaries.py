@@ -42,14 +42,37 @@ def test_group_counts_suppress_small_groups(codebook):
     assert not t.loc["woman", "suppressed"]
 
 
+def _hidden_flags(df, table, flag, group):
+    """Respondents with and without the flag whose share no shown row gives."""
+    shown = table.index[table[f"{flag} (%)"].map(lambda v: isinstance(v, float))]
+    rest = df[~df[group].isin(shown)]
+    return int(rest[flag].sum()), int((~rest[flag].astype(bool)).sum())
+
+
 def test_share_by_group_orders_and_suppresses(codebook):
-    df = pd.DataFrame({"creator_status": ["regular"] * 6 + ["viewer"] * 8 + ["occasional"] * 2,
-                       "flag": [True, False] * 8})
+    df = pd.DataFrame({"creator_status": ["regular"] * 10 + ["viewer"] * 10 + ["occasional"] * 2
+                       + ["viewer"] * 10,
+                       "flag": [True, False] * 16})
     t = summaries.share_by_group(df, "flag", "creator_status", min_group_size=5,
                                  codebook=codebook)
     assert list(t.index) == ["viewer", "occasional", "regular"]
     assert t.loc["viewer", "flag (%)"] == 50.0
     assert t.loc["occasional", "suppressed"]
+    # regular is masked to protect occasional: the total minus viewers would give its share
+    assert t.loc["regular", "suppressed"] and t.loc["regular", "respondents"] == "masked"
+    assert all(v == 0 or v >= 5 for v in _hidden_flags(df, t, "flag", "creator_status"))
+
+
+def test_a_share_never_says_how_few_of_a_group_have_the_flag():
+    """3 of 8 at risk (and 5 not) describes three respondents: that share is not given, nor
+    one more, or the whole cohort's count minus the shares shown would give it."""
+    df = pd.DataFrame({"g": ["a"] * 8 + ["b"] * 10 + ["c"] * 12,
+                       "flag": [True] * 3 + [False] * 5 + [True, False] * 11})
+    t = summaries.share_by_group(df, "flag", "g", min_group_size=5)
+    assert t.loc["a", "flag (%)"] == summaries.SHARE_MASK and t.loc["a", "respondents"] == 8
+    assert t.loc["b", "flag (%)"] == "masked"                   # the smaller of the others
+    assert t.loc["c", "flag (%)"] == 50.0
+    assert _hidden_flags(df, t, "flag", "g") == (8, 10)
 
 
 def test_age_groups():

@@ -96,7 +96,9 @@ def test_group_explorer_suppresses_small_groups():
     from coursekit.course.widgets import GroupExplorer
 
     small = start(seed=3, n_respondents=60)
-    e = GroupExplorer(small.frame, small.codebook, min_group_size=10)
+    # k = 4: the two small gender groups (3 and 1) together reach it, so no large group has
+    # to be left out to protect them (complementary suppression, analysis.privacy).
+    e = GroupExplorer(small.frame, small.codebook, min_group_size=4)
     e.set(score="influence", group="creator_status")
     e.set(score="comparison", group="gender")
     # Something must be drawn after the change: a figure with no trace would pass the
@@ -104,8 +106,8 @@ def test_group_explorer_suppresses_small_groups():
     traces = [t for t in e.figure.data if t.x is not None and len(t.x) and len(t.y)]
     assert traces, "the explorer drew nothing"
     counts = small.frame.dropna(subset=["comparison"])["gender"].value_counts()
-    large = [g for g in small.codebook.variable("gender").categories if counts.get(g, 0) >= 10]
-    small_groups = set(counts[counts < 10].index)
+    large = [g for g in small.codebook.variable("gender").categories if counts.get(g, 0) >= 4]
+    small_groups = set(counts[counts < 4].index)
     assert len(large) >= 2 and small_groups            # the cohort has both kinds
     drawn = [x for t in traces for x in t.x]
     assert drawn == large and not set(drawn) & small_groups
@@ -136,3 +138,29 @@ def test_switching_scale_computes_one_view(course, monkeypatch):
     monkeypatch.setattr(e, "_view", lambda key: calls.append(key) or original(key))
     e.set(scale="wellbeing")
     assert calls == [("wellbeing", (), 5)]
+
+
+def test_explorer_draws_into_an_output_with_no_anywidget_model(course):
+    # A FigureWidget (an anywidget) could come up empty and deaf on a first run; the
+    # explorers draw plotly JSON into a core Output widget instead (see course/widgets.py).
+    import anywidget
+    import ipywidgets
+
+    from coursekit.course.plots import figure_json
+
+    e = ItemExplorer(course.raw, course.codebook)
+
+    def tree(widget):
+        yield widget
+        for child in getattr(widget, "children", ()):
+            yield from tree(child)
+
+    assert not any(isinstance(x, anywidget.AnyWidget) for x in tree(e.box))
+    assert isinstance(e.output, ipywidgets.Output) and e.output in e.box.children
+    (shown,) = e.output.outputs  # the whole figure is the widget's state from the start
+    assert shown["data"][PLOTLY_MIME] == figure_json(e.figure)
+    e.set(item="ses3")
+    (shown,) = e.output.outputs
+    assert shown["data"][PLOTLY_MIME] == figure_json(e.figure)
+    assert "ses3" in shown["data"][PLOTLY_MIME]["layout"]["title"]["text"]
+    assert shown["data"]["text/plain"] == caption_of(e.figure)

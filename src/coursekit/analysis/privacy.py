@@ -27,7 +27,7 @@ man         25   2.9       False
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -35,7 +35,8 @@ import pandas as pd
 from coursekit.analysis.checks import check_whole
 from coursekit.common.errors import AnalysisInputError
 
-__all__ = ["DEFAULT_K", "groups_large_enough", "small_groups", "suppress_small_groups"]
+__all__ = ["DEFAULT_K", "complementary_mask", "groups_large_enough", "mask_small_counts",
+           "merge_small_bins", "small_groups", "suppress_small_groups"]
 
 #: Smallest group whose summaries a learner may see.
 DEFAULT_K = 5
@@ -49,6 +50,97 @@ def _check_k(k: int) -> int:
 SECONDARY_MARKER = "masked"
 
 
+def complementary_mask(counts: Sequence[float], k: int = DEFAULT_K, *, unassigned: int = 0
+                       ) -> tuple[np.ndarray, np.ndarray]:
+    """Which cells of a breakdown to mask: the small ones, and enough others to protect them.
+
+    ``counts`` are the cells' sizes (a partition of the respondents a published total
+    describes, apart from ``unassigned`` respondents in no published cell: a missing group,
+    or a group not in the breakdown). Returns ``(small, mask)``: ``small`` marks the cells
+    with ``0 < count < k``; ``mask`` adds, smallest first, published cells until the
+    respondents hidden (masked cells plus ``unassigned``) number none or at least ``k``.
+    A published total minus the published cells then describes either nobody or a pooled
+    set of at least ``k`` respondents, never a group of fewer (complementary suppression;
+    Hundepool et al. 2012, *Statistical Disclosure Control*, section 4.2). Empty cells are
+    masked too but describe nobody, so they need no protection.
+
+    >>> complementary_mask([40, 3, 25])[1].tolist()         # 3 alone would follow from the total
+    [False, True, True]
+    >>> complementary_mask([40, 3, 25], unassigned=4)[1].tolist()    # 3 + 4 hide each other
+    [False, True, False]
+    >>> complementary_mask([14, 13], unassigned=3)[1].tolist()       # 3 without a group
+    [False, True]
+    """
+    k = _check_k(k)
+    c = np.nan_to_num(np.asarray(counts, dtype=float), nan=0.0)
+    unassigned = check_whole(unassigned, "unassigned", minimum=0)
+    small = (c > 0) & (c < k)
+    mask = c < k
+    while True:
+        hidden = c[mask].sum() + unassigned
+        if hidden == 0 or hidden >= k:
+            break
+        rest = np.flatnonzero(~mask)
+        if rest.size == 0:
+            break
+        mask[rest[np.argmin(c[rest])]] = True
+    return small, mask
+
+
+def mask_small_counts(table: pd.DataFrame, count_column: str, k: int | None = DEFAULT_K, *,
+                      derived: Iterable[str] = ()) -> pd.DataFrame:
+    """Show each count of 1 to ``k - 1`` (and its ``derived`` columns) as ``"<k"``.
+
+    For tables whose rows do not partition the respondents (one row per flag, per item), so
+    no row can be recovered from a total and the others: no complementary cell is masked.
+    A count of 0 describes nobody and is kept. ``k=None`` masks nothing (a synthetic cohort).
+
+    >>> t = pd.DataFrame({"respondents": [0, 2, 9], "share (%)": [0.0, 20.0, 90.0]})
+    >>> mask_small_counts(t, "respondents", 5, derived=["share (%)"]).values.tolist()
+    [[0, 0.0], ['<5', '<5'], [9, 90.0]]
+    """
+    if k is None:
+        return table
+    k = _check_k(k)
+    small = (table[count_column] > 0) & (table[count_column] < k)
+    if not small.any():
+        return table
+    out = table.copy()
+    for col in [count_column, *derived]:
+        out[col] = out[col].astype(object)
+        out.loc[small, col] = f"<{k}"
+    return out
+
+
+def merge_small_bins(counts: Sequence[int], k: int = DEFAULT_K) -> list[tuple[int, int]]:
+    """Adjacent bins merged so that each merged bin holds at least ``k`` (or is the only one).
+
+    ``counts`` are the bins in order (answer options, histogram bins); returns ``(first,
+    last)`` index ranges, inclusive, covering every bin. Bins are gathered from the left
+    until they reach ``k``; a short remainder joins the last range. A bar of merged
+    answers then never shows fewer than ``k`` respondents, and the bars still add up.
+
+    >>> merge_small_bins([0, 2, 6, 1, 4])
+    [(0, 2), (3, 4)]
+    >>> merge_small_bins([5, 7, 2])
+    [(0, 0), (1, 2)]
+    """
+    k = _check_k(k)
+    ranges: list[tuple[int, int]] = []
+    start, total = 0, 0
+    for i, c in enumerate(counts):
+        total += int(c)
+        if total >= k:
+            ranges.append((start, i))
+            start, total = i + 1, 0
+    if start < len(counts):
+        if ranges and total < k:
+            ranges[-1] = (ranges[-1][0], len(counts) - 1)
+        else:
+            ranges.append((start, len(counts) - 1))
+    return ranges
+
+
 def suppress_small_groups(
     table: pd.DataFrame,
     count_column: str,
@@ -56,6 +148,7 @@ def suppress_small_groups(
     *,
     labels: Iterable[str] | None = None,
     secondary: bool = True,
+    unassigned: int = 0,
 ) -> pd.DataFrame:
     """Mask every statistic of the groups (rows) with fewer than ``k`` respondents.
 
@@ -69,12 +162,13 @@ def suppress_small_groups(
     name the columns that identify a group, such as ``labels=["region"]``,
     to keep them; anything not named is treated as a statistic.
 
-    Secondary suppression (``secondary=True``): when exactly one group is
-    masked, its count and statistics could be recovered by subtraction from
-    the total and the other groups, so the smallest remaining group is masked
-    as well (the usual complementary-cell rule of statistical disclosure
-    control; Hundepool et al. 2012, *Statistical Disclosure Control*, ch. 4).
-    Its text cells read ``"masked"``, not ``"<k"``: it is not small.
+    Secondary suppression (``secondary=True``): a masked group's count and
+    statistics could be recovered by subtraction from the total and the other
+    groups, so published groups are masked as well, smallest first, until the
+    masked groups and the ``unassigned`` respondents (those the total covers
+    but no row does, such as a missing group) number at least ``k``
+    (:func:`complementary_mask`). Their text cells read ``"masked"``, not
+    ``"<k"``: they are not small.
 
     Missing data: a missing count is treated as 0 (masked). The input is not
     modified.
@@ -89,12 +183,7 @@ def suppress_small_groups(
     label_cols = _check_table(table, count_column, labels)
     c = table[count_column].fillna(0).to_numpy(dtype=float)
     small = c < k
-    mask = small.copy()
-    if secondary and mask.sum() == 1 and (~mask).sum() >= 1:
-        # Mask the smallest remaining group too, so subtraction from a total
-        # gives only the pooled figures of at least k respondents.
-        rest = np.flatnonzero(~mask)
-        mask[rest[np.argmin(c[rest])]] = True
+    mask = complementary_mask(c, k, unassigned=unassigned)[1] if secondary else small.copy()
     out = table.copy()
     # A group masked only to protect another is not small: saying "<k" would be false.
     markers = np.where(small, f"<{k}", SECONDARY_MARKER)

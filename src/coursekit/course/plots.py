@@ -29,6 +29,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
+from coursekit.analysis.checks import format_p
 from coursekit.analysis.stats import GroupComparison
 from coursekit.common.mime import PLOTLY_MIME
 
@@ -120,6 +121,24 @@ def _num(x: float) -> str:
     return f"{x:,.0f}" if abs(x) >= 1000 or float(x).is_integer() else f"{x:.3g}"
 
 
+#: Labels of the variables notebooks derive from the codebook's (not in the codebook).
+DERIVED_LABELS = {"log_minutes": "Daily minutes (log)", "age_group": "Age group",
+                  "at_risk": "At risk", "creator_rank": "Creator status (rank)"}
+
+
+def label(codebook: Codebook, name: str) -> str:
+    """A human label for ``name``: the codebook's, or a derived variable's (``log_minutes``)."""
+    return DERIVED_LABELS.get(name) or codebook.label(name)
+
+
+def _count(n: int) -> str:
+    """A round count as an axis reads it: 100, 1k, 10k, 1M."""
+    for size, unit in ((10**6, "M"), (10**3, "k")):
+        if n >= size:
+            return f"{n // size:g}{unit}"
+    return str(n)
+
+
 def answer_counts(values: pd.Series, response_scale: ResponseScale) -> pd.Series:
     """Counts of each answer option (every option listed, zero included), index = values."""
     counts = values.value_counts()
@@ -128,31 +147,93 @@ def answer_counts(values: pd.Series, response_scale: ResponseScale) -> pd.Series
 
 
 def item_distribution(df: pd.DataFrame, item_id: str, codebook: Codebook,
-                      title: str | None = None) -> go.Figure:
-    """Bar chart of one item's answers, labelled with its anchors."""
+                      title: str | None = None, min_count: int | None = None) -> go.Figure:
+    """Bar chart of one item's answers, labelled with its anchors (``min_count``: see
+    :func:`item_counts_figure`)."""
     item = codebook.item(item_id)
     counts = answer_counts(df[item_id], item.response_scale)
-    return item_counts_figure(counts, item, int(df[item_id].isna().sum()), title)
+    n_missing = int(df[item_id].isna().sum())
+    return item_counts_figure(counts, item, n_missing, title,
+                              n_out_of_range=len(df) - int(counts.sum()) - n_missing,
+                              question=question_text(codebook, item), min_count=min_count)
+
+
+def question_text(codebook: Codebook, item: Item) -> str:
+    """The question as a respondent read it: an item worded as the end of its scale's
+    instructions ("During the past year, how often have you...") gets that stem back."""
+    stem = codebook.scale(item.scale).instructions.strip()
+    if stem.endswith("...") or stem.endswith("…"):
+        return f"{stem.rstrip('.…').rstrip()} {item.wording}"
+    return item.wording
+
+
+def _merged_answers(counts: pd.Series, rs: ResponseScale, k: int
+                    ) -> tuple[list[str], list[int], list[str]]:
+    """Bar labels, counts and caption names of neighbouring answers merged to >= ``k``."""
+    from coursekit.analysis.privacy import merge_small_bins
+
+    values, labels, c = list(rs.values), list(rs.labels), counts.tolist()
+    bars, heights, names = [], [], []
+    for a, b in merge_small_bins(c, k):
+        one = a == b
+        bars.append(f"{values[a]} {labels[a]}" if one
+                    else f"{values[a]}-{values[b]} {labels[a]} to {labels[b]}")
+        names.append(labels[a] if one else f"{labels[a]} to {labels[b]}")
+        heights.append(int(sum(c[a:b + 1])))
+    return bars, heights, names
+
+
+def _few(n: int, k: int | None) -> str:
+    """A count as a caption of a real class gives it: "fewer than k" for 1 to k - 1."""
+    return f"fewer than {k}" if k is not None and 0 < n < k else str(n)
 
 
 def item_counts_figure(counts: pd.Series, item: Item, n_missing: int,
-                       title: str | None = None) -> go.Figure:
-    """Bar chart of precomputed answer counts of ``item`` (see :func:`answer_counts`)."""
+                       title: str | None = None, *, n_out_of_range: int = 0,
+                       question: str | None = None, min_count: int | None = None
+                       ) -> go.Figure:
+    """Bar chart of precomputed answer counts of ``item`` (see :func:`answer_counts`).
+
+    ``n_out_of_range`` counts answers outside the item's options (raw data): neither drawn
+    nor missing, the caption names them so that its counts add up to the respondents.
+
+    With ``min_count`` (a real class: ``course.min_count``), neighbouring answers are
+    merged into one bar until each bar holds at least ``min_count`` answers
+    (:func:`coursekit.analysis.privacy.merge_small_bins`), 1 to ``min_count - 1`` missing
+    or out-of-range answers read "fewer than k" (and the total is then not given), and an
+    item fewer answered shows no bars.
+    """
     rs = item.response_scale
     n_answered = int(counts.sum())
+    wording = question or item.wording
+    if min_count is not None and n_answered < min_count:
+        return message_figure(title or f"{item.id}: {wording}",
+                              f"Answers to {item.id}: fewer than {min_count} answered, so no "
+                              "breakdown is shown.")
+    if min_count is None:
+        bars = [f"{v} {lab}" for v, lab in zip(rs.values, rs.labels, strict=True)]
+        heights, names = counts.tolist(), list(rs.labels)
+    else:
+        bars, heights, names = _merged_answers(counts, rs, min_count)
     fig = go.Figure(go.Bar(
-        x=[f"{v} {lab}" for v, lab in zip(rs.values, rs.labels, strict=True)],
-        y=counts.tolist(), marker_color=PALETTE[0],
+        x=bars, y=heights, marker_color=PALETTE[0],
         hovertemplate="%{x}: %{y} respondents<extra></extra>",
     ))
-    themed(fig, title=title or f"{item.id}: {item.wording}")
+    themed(fig, title=title or f"{item.id}: {wording}")
     fig.update_layout(xaxis_title="answer", yaxis_title="respondents", bargap=0.15)
-    top = counts.idxmax() if n_answered else None
-    text = (f"Answers to {item.id} ('{item.wording}'"
-            f"{', reverse-keyed' if item.reverse else ''}): "
-            + ", ".join(f"{lab} {c}" for lab, c in zip(rs.labels, counts, strict=True))
-            + f". Most common: {rs.label(top) if top is not None else 'none'}; "
-            f"{n_missing} missing of {n_answered + n_missing}.")
+    top = names[int(np.argmax(heights))] if n_answered else "none"
+    out = (f", {_few(n_out_of_range, min_count)} out of range (not one of the options; "
+           f"cleaning sets {'it' if n_out_of_range == 1 else 'them'} to missing)"
+           if n_out_of_range else "")
+    vague = _few(n_missing, min_count) != str(n_missing) \
+        or _few(n_out_of_range, min_count) != str(n_out_of_range)
+    merged = (f" (neighbouring answers merged so that no bar shows fewer than {min_count})"
+              if len(bars) < len(rs.values) else "")
+    text = (f"Answers to {item.id} ('{wording}'"
+            f"{', reverse-keyed' if item.reverse else ''}){merged}: "
+            + ", ".join(f"{lab} {c}" for lab, c in zip(names, heights, strict=True))
+            + f". Most common: {top}; {_few(n_missing, min_count)} missing{out}"
+            + ("." if vague else f" of {n_answered + n_missing + n_out_of_range}."))
     return with_caption(fig, text)
 
 
@@ -172,20 +253,53 @@ def bar_chart(values: pd.Series, *, title: str, x_title: str, y_title: str,
 
 
 def histogram(values: pd.Series, *, title: str, x_title: str, caption: str | None = None,
-              nbins: int = 30, log_x: bool = False) -> go.Figure:
-    """Histogram of one numeric column; ``log_x`` bins log10(1 + x) for heavy tails."""
+              nbins: int = 30, log_x: bool = False, min_count: int | None = None
+              ) -> go.Figure:
+    """Histogram of one numeric column.
+
+    ``log_x`` is for heavy tails: bins are equal steps of log10(1 + x), and the axis is
+    labelled in the column's own units (0, 10, 100, 1k, ...), each tick ten times the last.
+
+    With ``min_count`` (a real class: ``course.min_count``), neighbouring bins are merged
+    until each bar holds at least ``min_count`` respondents (bars of unequal width), and
+    the caption gives no maximum, which is one respondent's value.
+    """
     clean = values.dropna().astype(float)
     x = np.log10(1 + clean) if log_x else clean
-    fig = themed(go.Figure(go.Histogram(x=x.tolist(), nbinsx=nbins, marker_color=PALETTE[0])),
-                 title=title)
-    fig.update_layout(xaxis_title=f"log10(1 + {x_title})" if log_x else x_title,
+    trace = (go.Histogram(x=x.tolist(), nbinsx=nbins, marker_color=PALETTE[0])
+             if min_count is None else _merged_histogram(x.to_numpy(), nbins, min_count))
+    fig = themed(go.Figure(trace), title=title)
+    fig.update_layout(xaxis_title=f"{x_title} (log scale)" if log_x else x_title,
                       yaxis_title="respondents", bargap=0.05)
+    if log_x:
+        top = max(1, int(np.ceil(np.log10(1 + clean.max())))) if len(clean) else 1
+        ticks = [0] + [10 ** k for k in range(1, top + 1)]
+        fig.update_xaxes(tickvals=[round(float(np.log10(1 + t)), 4) for t in ticks],
+                         ticktext=[_count(t) for t in ticks])
     if caption is None:
         q = clean.quantile([0.25, 0.5, 0.75])
         caption = (f"Distribution of {x_title} (n = {len(clean)}): median {_num(q[0.5])}, "
-                   f"middle half from {_num(q[0.25])} to {_num(q[0.75])}, "
-                   f"maximum {_num(clean.max())}.")
+                   f"middle half from {_num(q[0.25])} to {_num(q[0.75])}"
+                   + (f", maximum {_num(clean.max())}." if min_count is None else
+                      f"; neighbouring bars merged so that none shows fewer than "
+                      f"{min_count}."))
     return with_caption(fig, caption)
+
+
+def _merged_histogram(x: np.ndarray, nbins: int, k: int) -> go.Bar:
+    """Equal-width bins merged left to right until each holds at least ``k`` values."""
+    from coursekit.analysis.privacy import merge_small_bins
+
+    if len(x) < k:
+        return go.Bar(x=[], y=[])
+    counts, edges = np.histogram(x, bins=nbins)
+    ranges = merge_small_bins(counts.tolist(), k)
+    lo = np.array([edges[a] for a, _ in ranges])
+    hi = np.array([edges[b + 1] for _, b in ranges])
+    return go.Bar(x=np.round((lo + hi) / 2, 4).tolist(),
+                  y=[int(counts[a:b + 1].sum()) for a, b in ranges],
+                  width=np.round(hi - lo, 4).tolist(), marker_color=PALETTE[0],
+                  hovertemplate="%{y} respondents<extra></extra>")
 
 
 def alpha_explorer_figure(scale: Scale, kept: list[str], current: float | None,
@@ -234,8 +348,13 @@ def alpha_explorer_figure(scale: Scale, kept: list[str], current: float | None,
 
 
 def score_boxes(scores: pd.DataFrame, scales: list[str], codebook: Codebook,
-                title: str) -> go.Figure:
-    """Box plots of several scale scores side by side (quartiles, no individual points)."""
+                title: str, min_count: int | None = None) -> go.Figure:
+    """Box plots of several scale scores side by side (quartiles, no individual points).
+
+    With ``min_count`` (a real class: ``course.min_count``), a whisker ends no further out
+    than the ``min_count``-th score from its end, so it never marks the score of fewer
+    respondents than that (the usual whisker ends at the lowest or highest score).
+    """
     fig = go.Figure()
     parts = []
     for k, name in enumerate(scales):
@@ -244,6 +363,10 @@ def score_boxes(scores: pd.DataFrame, scales: list[str], codebook: Codebook,
         iqr = q3 - q1
         low = float(round(s[s >= q1 - 1.5 * iqr].min(), 3))
         high = float(round(s[s <= q3 + 1.5 * iqr].max(), 3))
+        if min_count is not None and len(s) >= min_count:
+            ordered = np.sort(s.to_numpy())
+            low = min(q1, max(low, float(round(ordered[min_count - 1], 3))))
+            high = max(q3, min(high, float(round(ordered[-min_count], 3))))
         # Precomputed quartiles keep the figure small and list no respondent's score.
         fig.add_trace(go.Box(name=codebook.label(name), x=[codebook.label(name)], q1=[q1],
                              median=[med], q3=[q3],
@@ -306,9 +429,13 @@ def group_means(comparison: GroupComparison | UnavailableComparison, codebook: C
              zip(labels, mean, shown["ci_low"], shown["ci_high"], strict=True)]
     text = (f"Mean {codebook.label(comparison.score)} by {codebook.label(comparison.group)} "
             f"with 95% intervals: {'; '.join(parts)}. {comparison}.")
-    hidden = [str(g) for g in table.index[table["suppressed"].astype(bool)]]
+    protected = set(getattr(comparison, "protected", ()))
+    hidden = [str(g) for g in table.index[table["suppressed"].astype(bool)]
+              if str(g) not in protected]
     if hidden:
         text += f" Suppressed (fewer than {comparison.min_group_size}): {', '.join(hidden)}."
+    # Groups left out only to protect a small one are not small: str(comparison) above
+    # names them (analysis.privacy.complementary_mask).
     return with_caption(fig, text)
 
 
@@ -373,23 +500,40 @@ def loadings_heatmap(loadings: pd.DataFrame | Structure, codebook: Codebook, tit
 
 
 def coefficients(table: pd.DataFrame, codebook: Codebook, title: str) -> go.Figure:
-    """Standardized coefficients (beta) of a regression as horizontal bars, intercept left out."""
+    """Standardized coefficients (beta) of a regression as horizontal bars, intercept left out.
+
+    The table of a regression the cohort is too small for (every beta missing, see
+    :class:`~coursekit.course.session.UnavailableRegression`) gives a figure that says so.
+    """
     rows = table[table["term"] != "Intercept"].copy()
-    rows["label"] = [codebook.label(t) if ":" not in t else t.replace(":", " x ")
+    if rows.empty or rows["beta"].isna().all():
+        return message_figure(title, "No coefficients for this cohort: see the regression "
+                                     "above.")
+    rows["label"] = [" × ".join(label(codebook, part) for part in t.split(":"))
                      for t in rows["term"]]
-    beta = rows["beta"].astype(float).round(3)
+    beta = rows["beta"].astype(float)
+    # beta is b rescaled by sd(x) / sd(y), so b's 95% interval rescales the same way.
+    scale = np.where(rows["b"].astype(float) != 0, beta / rows["b"].astype(float), 0.0)
+    low, high = rows["ci_low"].astype(float) * scale, rows["ci_high"].astype(float) * scale
+    low, high = np.minimum(low, high), np.maximum(low, high)
     colours = [PALETTE[3] if b < 0 else PALETTE[0] for b in beta]
-    fig = go.Figure(go.Bar(
-        x=beta.tolist(), y=rows["label"].tolist(), orientation="h", marker_color=colours,
-        customdata=rows["p"].round(4).tolist(),
-        hovertemplate="%{y}: beta %{x:.2f}, p = %{customdata}<extra></extra>",
+    p_shown = [format_p(p) if np.isfinite(p) else "no p" for p in rows["p"].astype(float)]
+    fig = go.Figure(go.Scatter(
+        x=beta.round(3).tolist(), y=rows["label"].tolist(), mode="markers",
+        marker={"size": 11, "color": colours}, customdata=p_shown,
+        error_x={"type": "data", "symmetric": False, "array": (high - beta).round(3).tolist(),
+                 "arrayminus": (beta - low).round(3).tolist(), "color": "#555"},
+        hovertemplate="%{y}: beta %{x:.2f}, %{customdata}<extra></extra>",
     ))
     themed(fig, title=title, height=max(320, 40 * len(rows) + 140))
-    fig.update_layout(xaxis_title="standardized coefficient (beta)",
-                      yaxis={"autorange": "reversed"})
-    parts = [f"{lab} {b:+.2f}{' (p < .05)' if p < 0.05 else ''}"
-             for lab, b, p in zip(rows["label"], beta, rows["p"], strict=True)]
-    return with_caption(fig, "Standardized coefficients: " + "; ".join(parts) + ".")
+    fig.update_layout(xaxis_title="standardized coefficient (beta) with 95% interval",
+                      yaxis={"autorange": "reversed"},
+                      shapes=[{"type": "line", "x0": 0, "x1": 0, "y0": 0, "y1": 1,
+                               "yref": "paper", "line": {"color": "#888", "dash": "dot"}}])
+    parts = [f"{lab} {b:+.2f} [{lo:+.2f}, {hi:+.2f}], {ps}"
+             for lab, b, lo, hi, ps in zip(rows["label"], beta, low, high, p_shown, strict=True)]
+    return with_caption(fig, "Standardized coefficients with 95% intervals: "
+                        + "; ".join(parts) + ".")
 
 
 def simple_slopes(moderation: Moderation, data: pd.DataFrame, codebook: Codebook,
@@ -409,17 +553,20 @@ def simple_slopes(moderation: Moderation, data: pd.DataFrame, codebook: Codebook
         mc = row.moderator_value - m_mean
         y = (coef["Intercept"] + coef[moderation.x] * xc + coef[moderation.moderator] * mc
              + coef[inter] * xc * mc)
-        name = {-1.0: "low (-1 SD)", 0.0: "mean", 1.0: "high (+1 SD)"}.get(
+        name = {-1.0: "low (−1 SD)", 0.0: "mean", 1.0: "high (+1 SD)"}.get(
             row.sd_from_mean, f"{row.sd_from_mean:+g} SD")
         fig.add_trace(go.Scatter(x=np.round(xs, 3).tolist(), y=np.round(y, 3).tolist(),
-                                 mode="lines", name=f"{moderation.moderator} {name}",
+                                 mode="lines", name=f"{label(codebook, moderation.moderator)}: "
+                                                    f"{name}",
                                  line={"color": PALETTE[k % len(PALETTE)], "width": 3}))
         parts.append(f"{name}: slope {row.slope:.2f} [{row.ci_low:.2f}, {row.ci_high:.2f}]")
     themed(fig, title=title)
     fig.update_layout(xaxis_title=codebook.label(moderation.x),
                       yaxis_title=f"predicted {codebook.label(moderation.y)}")
+    fig.update_layout(legend_title_text=label(codebook, moderation.moderator))
     return with_caption(fig, f"Slope of {codebook.label(moderation.x)} on "
-                             f"{codebook.label(moderation.y)} at {moderation.moderator} "
+                             f"{codebook.label(moderation.y)} at "
+                             f"{label(codebook, moderation.moderator).lower()} "
                              + "; ".join(parts) + ".")
 
 
@@ -449,15 +596,22 @@ def what_if_figure(predictions: dict, bands: dict[str, tuple[float, float, float
                              orientation="h", marker_color="#d9d9d9", name="middle half",
                              hovertemplate="cohort middle half %{base:.2f}-%{x:.2f}"
                                            "<extra></extra>"), row, 1)
+        # A straight-line model knows nothing of the scale's ends: its prediction and
+        # interval can pass them. They are drawn clipped to the scale, and the caption
+        # says so with the model's own numbers.
+        fit = min(max(p.fit, rs.min), rs.max)
+        low, high = max(p.low, rs.min), min(p.high, rs.max)
         fig.add_trace(go.Scatter(
-            x=[round(p.fit, 3)], y=["profile"], mode="markers",
+            x=[round(fit, 3)], y=["profile"], mode="markers",
             marker={"size": 14, "color": PALETTE[0]}, name="prediction",
-            error_x={"type": "data", "symmetric": False, "array": [round(p.high - p.fit, 3)],
-                     "arrayminus": [round(p.fit - p.low, 3)]},
+            error_x={"type": "data", "symmetric": False, "array": [round(high - fit, 3)],
+                     "arrayminus": [round(fit - low, 3)]},
             hovertemplate="predicted %{x:.2f}<extra></extra>"), row, 1)
         fig.update_xaxes(range=[rs.min, rs.max], row=row, col=1)
+        clipped = (f"; drawn cut at the scale's ends {rs.min}-{rs.max}, which no score can pass"
+                   if (p.low < rs.min or p.high > rs.max) else "")
         parts.append(f"{codebook.label(name)} {p.fit:.2f} (95% prediction interval "
-                     f"{p.low:.2f} to {p.high:.2f}; cohort median {med:.2f})")
+                     f"{p.low:.2f} to {p.high:.2f}{clipped}; cohort median {med:.2f})")
     themed(fig, title=title, height=380)
     fig.update_layout(showlegend=False, bargap=0.5)
     described = ", ".join(f"{codebook.label(k)} {v:g}" for k, v in profile.items())
@@ -466,26 +620,36 @@ def what_if_figure(predictions: dict, bands: dict[str, tuple[float, float, float
 
 
 def hypothesis_forest(table: pd.DataFrame, title: str) -> go.Figure:
-    """Estimates with 95% intervals of the hypotheses that have one (see report)."""
-    rows = table.dropna(subset=["ci_low", "ci_high"])
+    """Every assessed hypothesis with its estimate and 95% interval, coloured by verdict.
+
+    ``table`` is :func:`coursekit.course.report.hypothesis_table`; a hypothesis without an
+    interval is "not assessed" and named in the caption, never drawn as supported.
+    """
+    verdicts = table["verdict"] if "verdict" in table else table["supported"].map(
+        {True: "supported", False: "not supported"})
+    rows = table[verdicts != "not assessed"]
     labels = [f"{h}: {c}" for h, c in zip(rows.index, rows["claim"], strict=True)]
-    colours = [PALETTE[2] if s else PALETTE[3] for s in rows["supported"]]
+    colour = {"supported": PALETTE[2], "not supported": PALETTE[3]}
     est = rows["estimate"].astype(float)
     fig = go.Figure(go.Scatter(
-        x=est.tolist(), y=labels, mode="markers", marker={"size": 11, "color": colours},
+        x=est.tolist(), y=labels, mode="markers",
+        marker={"size": 11, "color": [colour[v] for v in verdicts[rows.index]]},
         error_x={"type": "data", "symmetric": False,
                  "array": (rows["ci_high"] - est).round(3).tolist(),
                  "arrayminus": (est - rows["ci_low"]).round(3).tolist()},
-        hovertemplate="%{y}: %{x:.2f}<extra></extra>",
+        customdata=verdicts[rows.index].tolist(),
+        hovertemplate="%{y}: %{x:.2f} (%{customdata})<extra></extra>",
     ))
     themed(fig, title=title, height=max(320, 45 * len(rows) + 140))
-    fig.update_layout(xaxis_title="estimate (r or Hedges g) with 95% interval",
+    fig.update_layout(xaxis_title="estimate (Pearson or Spearman r, Hedges g) with 95% interval",
                       yaxis={"autorange": "reversed"},
                       shapes=[{"type": "line", "x0": 0, "x1": 0, "y0": 0, "y1": 1,
                                "yref": "paper", "line": {"color": "#888", "dash": "dot"}}])
-    n_sup = int(table["supported"].sum())
-    parts = [f"{h} {e:+.2f} [{lo:+.2f}, {hi:+.2f}]{' supported' if s else ' not supported'}"
-             for h, e, lo, hi, s in zip(rows.index, est, rows["ci_low"], rows["ci_high"],
-                                        rows["supported"], strict=True)]
-    return with_caption(fig, f"{n_sup} of {len(table)} hypotheses supported. " + "; ".join(parts)
-                        + ".")
+    counts = verdicts.value_counts()
+    head = ", ".join(f"{int(counts[v])} {v}" for v in ("supported", "not supported",
+                                                        "not assessed") if v in counts)
+    parts = [f"{h} {e:+.2f} [{lo:+.2f}, {hi:+.2f}] {v}"
+             for h, e, lo, hi, v in zip(rows.index, est, rows["ci_low"], rows["ci_high"],
+                                        verdicts[rows.index], strict=True)]
+    parts += [f"{h} not assessed" for h in table.index[verdicts == "not assessed"]]
+    return with_caption(fig, f"Of {len(table)} hypotheses: {head}. " + "; ".join(parts) + ".")

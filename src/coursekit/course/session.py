@@ -30,7 +30,7 @@ from typing import ClassVar
 import pandas as pd
 
 from coursekit.analysis.scoring import score_all
-from coursekit.analysis.stats import GroupComparison, compare_groups
+from coursekit.analysis.stats import GroupComparison, Regression, compare_groups
 from coursekit.common.errors import AnalysisInputError, CourseKitError
 from coursekit.course import settings
 from coursekit.survey.clean import CleanResult, clean_survey
@@ -80,6 +80,81 @@ def compare_or_explain(frame: pd.DataFrame, score: str, group: str, order: Seque
         return compare_groups(frame, score, group, order=order, min_group_size=min_group_size)
     except AnalysisInputError as exc:
         return UnavailableComparison(score, group, str(exc), min_group_size)
+
+
+@dataclass(frozen=True)
+class UnavailableRegression:
+    """Stands in for a regression the cohort is too small for (notebooks 05 and 06).
+
+    It prints why in one sentence, its ``table`` lists the model's terms with every
+    statistic missing (so ``table.set_index("term").loc["compulsive", "beta"]`` reads NaN
+    and the exercise says "not available"), and ``r2`` and the F test are NaN.
+    """
+
+    formula: str
+    reason: str
+    terms: tuple[str, ...] = ("Intercept",)
+
+    n: int = 0
+    r2: float = float("nan")
+    adj_r2: float = float("nan")
+    f: float = float("nan")
+    f_df1: float = float("nan")
+    f_df2: float = float("nan")
+    f_p: float = float("nan")
+
+    @property
+    def table(self) -> pd.DataFrame:
+        from coursekit.analysis.stats.linear import COEFFICIENT_COLUMNS
+
+        table = pd.DataFrame(float("nan"), index=range(len(self.terms)),
+                             columns=COEFFICIENT_COLUMNS)
+        table["term"] = list(self.terms)
+        return table
+
+    def __str__(self) -> str:
+        return self.reason
+
+
+def regress_or_explain(frame: pd.DataFrame, formula: str
+                       ) -> Regression | UnavailableRegression:
+    """:func:`~coursekit.analysis.stats.regression`, or why the cohort cannot support it.
+
+    >>> from coursekit.course import start
+    >>> c = start(seed=2, n_respondents=11)
+    >>> m = c.regression("self_esteem ~ validation + influence + escapism + creativity"
+    ...                  " + compulsive + comparison + authenticity")
+    >>> print(m)  # doctest: +NORMALIZE_WHITESPACE
+    This regression is not available for this cohort: 8 respondents answered every variable
+    of it, and its 8 coefficients need at least 10.
+    >>> float(m.table.set_index("term").loc["compulsive", "beta"]), m.r2
+    (nan, nan)
+    """
+    from coursekit.analysis.stats import regression
+
+    try:
+        return regression(frame, formula)
+    except AnalysisInputError as exc:
+        terms, n = _design(frame, formula)
+        if terms and n < len(terms) + 2:
+            reason = (f"This regression is not available for this cohort: {n} respondents "
+                      f"answered every variable of it, and its {len(terms)} coefficients need "
+                      f"at least {len(terms) + 2}.")
+        else:
+            reason = (f"This regression is not available for this cohort: "
+                      f"{str(exc).removeprefix('regression: ')}.")
+        return UnavailableRegression(formula, reason, tuple(terms) or ("Intercept",), n)
+
+
+def _design(frame: pd.DataFrame, formula: str) -> tuple[list[str], int]:
+    """The terms of ``formula``'s design and its complete rows ([] and 0 if it has none)."""
+    import statsmodels.formula.api as smf
+
+    try:
+        model = smf.ols(formula, data=frame, missing="drop")
+    except Exception:  # the regression's own message already says what is wrong
+        return [], 0
+    return list(model.exog_names), int(model.exog.shape[0])
 
 
 @dataclass(frozen=True)
@@ -133,9 +208,19 @@ class Course:
 
     def describe(self) -> str:
         """One line on where the data come from and how many respondents remain."""
-        excluded = len(self.cleaning.excluded)
+        excluded = self.few(len(self.cleaning.excluded))
         return (f"Cohort '{self.cohort}': {self.source}; {len(self.raw):,} respondents, "
                 f"{excluded} excluded as careless, {self.n:,} analysed.")
+
+    def few(self, count: int) -> str:
+        """A count as a learner may see it: ``"fewer than 5"`` for 1 to 4 of a real class.
+
+        >>> from coursekit.course import start
+        >>> start(seed=3, n_respondents=40).few(2)  # synthetic: everything shown
+        '2'
+        """
+        k = self.min_count
+        return f"fewer than {k}" if k is not None and 0 < count < k else str(count)
 
     def compare(self, score: str, group: str, order: list[str] | None = None
                 ) -> GroupComparison | UnavailableComparison:
@@ -153,6 +238,21 @@ class Course:
                           if self.codebook.has_variable(group) else ())
             order = [c for c in categories if c in present] or None
         return compare_or_explain(frame, score, group, order, self.min_group_size)
+
+    @property
+    def min_count(self) -> int | None:
+        """The smallest count a learner may see: ``min_group_size`` for a real class, ``None``
+        (everything shown) for a synthetic cohort, which describes nobody.
+
+        Tables and figures of single answers and flags (careless responders, answer counts,
+        out-of-range answers) take it, so a real class's counts of 1 to 4 read ``"<5"``.
+        """
+        return None if self.synthetic else self.min_group_size
+
+    def regression(self, formula: str) -> Regression | UnavailableRegression:
+        """:func:`coursekit.analysis.stats.regression` on :attr:`frame`, or why the cohort is
+        too small for it (an :class:`UnavailableRegression`, see :func:`regress_or_explain`)."""
+        return regress_or_explain(self.frame, formula)
 
     def structure_scales(self, per_item: int = RESPONDENTS_PER_ITEM) -> list[str]:
         """The motive and pitfall scales a factor analysis of this cohort can take.
@@ -235,6 +335,55 @@ def _identifying(cb: Codebook, df: pd.DataFrame) -> list[str]:
     return [v.name for v in cb.variables if v.identifying and v.name in df.columns]
 
 
+@dataclass(frozen=True)
+class ClassCleaning(CleanResult):
+    """A real class's cleaning record: its :meth:`summary` gives no count of 1 to ``k - 1``.
+
+    Notebook 01 prints ``course.cleaning.summary()``; on a real class a count of fewer
+    than ``min_count`` flagged, out of range or excluded reads "fewer than k".
+    """
+
+    min_count: int = 5
+
+    def summary(self) -> str:
+        # The wording of CleanResult.summary, each count through _few.
+        f, k = self.flags, self.min_count
+
+        def few(n: int) -> str:
+            return f"fewer than {k}" if 0 < n < k else str(n)
+
+        return (
+            f"{len(f)} respondents: {few(int(f['careless'].sum()))} flagged as careless "
+            f"(straight-lining {few(int(f['straightlining'].sum()))}, attention check "
+            f"{few(int(f['attention_failed'].sum()))}, too fast {few(int(f['too_fast'].sum()))}"
+            f"); {few(len(self.out_of_range))} out-of-range answers set to missing; "
+            f"{few(len(self.excluded))} respondents excluded."
+        )
+
+
+def check_class_size(cleaning: CleanResult, source: str) -> int:
+    """The cohort's usable respondents; a :class:`CourseKitError` below :data:`MIN_RESPONDENTS`.
+
+    :func:`start` and ``coursekit render`` (before any kernel starts) apply this one rule.
+    Usable: left after careless responders are excluded, as every notebook analyses.
+    """
+    n = len(cleaning.data)
+    if n < MIN_RESPONDENTS:
+        raise CourseKitError(
+            f"only {n} usable respondents in {source} (of {len(cleaning.flags)}, "
+            f"{len(cleaning.excluded)} excluded as careless); the course needs at least "
+            f"{MIN_RESPONDENTS}"
+        )
+    return n
+
+
+def usable_respondents(raw: pd.DataFrame, source: str, codebook: Codebook | None = None
+                       ) -> int:
+    """:func:`check_class_size` of a survey as :func:`start` would clean it."""
+    cleaning = clean_survey(raw, codebook or load_codebook(), exclude_careless=True)
+    return check_class_size(cleaning, source)
+
+
 def start(
     data_path: str | Path | None = None,
     seed: int | None = None,
@@ -259,10 +408,17 @@ def start(
         raw = load_survey(None, cb)
         source, synthetic = "the bundled synthetic cohort", True
     cleaning = clean_survey(raw, cb, exclude_careless=exclude_careless)
-    if len(cleaning.data) < MIN_RESPONDENTS:
-        raise CourseKitError(
-            f"only {len(cleaning.data)} usable respondents in {source}; the course needs at "
-            f"least {MIN_RESPONDENTS}"
-        )
+    check_class_size(cleaning, source)
+    if not synthetic:
+        cleaning = ClassCleaning(cleaning.data, cleaning.flags, cleaning.out_of_range,
+                                 cleaning.excluded, int(min_group_size))
     scores = score_all(cleaning.data, cb)
+    # In a notebook: note which answer cells raise, so check() never grades a stale answer,
+    # and print numpy's scalars as numbers (numpy 2 shows `np.float64(1.8)` for 1.8).
+    from coursekit.course.attempts import watch
+
+    if watch() is not None:
+        import numpy as np
+
+        np.set_printoptions(legacy="1.25")
     return Course(cb, str(cohort), source, synthetic, int(min_group_size), raw, cleaning, scores)

@@ -1,4 +1,4 @@
-"""Live explorers: ipywidgets controls driving a plotly ``FigureWidget``.
+"""Live explorers: ipywidgets controls driving a plotly figure drawn in an ``Output`` widget.
 
 Each explorer computes what it can once, when it is built (value counts,
 covariance matrices, group summaries, a fitted model), and caches what it
@@ -10,6 +10,26 @@ Displayed in JupyterLab, an explorer is a live widget. Its display also
 carries the starting figure as plotly JSON and a caption, so an executed
 notebook opened without a kernel, or exported to HTML, still shows the
 figure in its starting state (see :mod:`coursekit.render.run`).
+
+Why not plotly's ``FigureWidget``
+---------------------------------
+From plotly 6 a ``FigureWidget`` is an anywidget whose model carries all of
+plotly.js (5 MB) as its ESM, imported afresh by every model. anywidget gives
+a model 2 s to import its ESM and run ``initialize``; past that the model's
+``ready`` promise rejects with ``[anywidget] Failed to initialize model.``, and
+``_handle_comm_msg`` awaits it before handling any message, so every later
+message to that model is lost (anywidget ``widget.js``, ``Runtime``: ``AbortSignal.timeout(2000)``).
+A ``FigureWidget`` opens its comm before it holds any data: the traces and
+the layout follow in update messages (plotly ``basewidget.py`` sets
+``_widget_data`` and ``_widget_layout`` after ``Widget.__init__`` opened the
+comm), and every redraw is a message too. On a busy page (a first run drawing
+a notebook's figures, a slow laptop) the import can take longer than 2 s: the
+figure then stays bare axes and never redraws, while the caption, a core
+widget, follows (tests/test_widget_first_draw.py reproduces it). So an
+explorer draws into a core ``ipywidgets.Output``: each view is set as its one
+output, plotly JSON drawn by JupyterLab's plotly renderer
+(plotly.js loaded once per page), with no anywidget model, no timeout and no
+message that can be dropped.
 
 >>> from coursekit.course import start
 >>> course = start(seed=2, n_respondents=120)
@@ -40,6 +60,7 @@ from coursekit.course.plots import (  # noqa: E402
     caption_of,
     figure_json,
     item_counts_figure,
+    question_text,
 )
 from coursekit.survey.codebook import Codebook  # noqa: E402
 
@@ -47,7 +68,7 @@ LIVE_NOTE = "This figure is live in JupyterLab: run the notebook to use its cont
 
 
 class Explorer:
-    """Base class: a control row above a FigureWidget, with a cached view function.
+    """Base class: a control row above a figure (an ``Output``), with a cached view function.
 
     Subclasses implement :meth:`_controls` and :meth:`_view`, where ``_view(key)``
     returns the figure for a state key. Views are memoised by key, so moving a
@@ -56,16 +77,19 @@ class Explorer:
 
     def __init__(self) -> None:
         self._cache: dict[Hashable, go.Figure] = {}
-        self._layouts: dict[Hashable, dict] = {}
+        self._outputs: dict[Hashable, dict] = {}  # key -> the output message drawing it
         self._muted = False
         self.controls: list[w.Widget] = self._controls()
         self._drawn: Hashable | None = self._key()
         start = self._cached_view(self._drawn)
-        self._layout_sans_meta(self._drawn, start)
-        self.figure = go.FigureWidget(start)
+        #: The figure on screen, as plotly data (tests and callers read it).
+        self.figure = go.Figure(start)
+        # The whole figure is the output's state from the start: the front end draws it
+        # when the widget is created, with nothing to wait for (see the module docstring).
+        self.output = w.Output(outputs=(self._figure_output(start),))
         self.status = w.HTML(value=self._status_text(start))
         self.box = w.VBox([w.HBox(self.controls, layout=w.Layout(flex_flow="row wrap")),
-                           self.figure, self.status])
+                           self.output, self.status])
         for control in self.controls:
             control.observe(self._on_change, names="value")
 
@@ -101,37 +125,27 @@ class Explorer:
     def update(self) -> go.Figure:
         """Redraw for the current control values; returns the view shown.
 
-        Only what differs from the figure on screen is sent: trace data, and the
-        layout only when more than its caption changed.
+        The view's plotly JSON (a few KB: figures are aggregated) is cached with
+        it, so a redraw is one state update of the output widget.
         """
         key = self._key()
         view = self._cached_view(key)
         if key == self._drawn:
             return view
-        fig = self.figure
-        layout = self._layout_sans_meta(key, view)
-        with fig.batch_update():
-            if len(fig.data) == len(view.data) and all(
-                    a.type == b.type for a, b in zip(fig.data, view.data, strict=True)):
-                for target, source in zip(fig.data, view.data, strict=True):
-                    target.update(source.to_plotly_json(), overwrite=True)
-            else:
-                fig.data = []
-                fig.add_traces(list(view.data))
-            if self._drawn is None or layout != self._layouts[self._drawn]:
-                fig.layout = view.layout
-            else:
-                fig.layout.meta = view.layout.meta
+        self.figure = go.Figure(view)
+        self.output.outputs = (self._figure_output(view, key),)
         self._drawn = key
         self.status.value = self._status_text(view)
         return view
 
-    def _layout_sans_meta(self, key: Hashable, view: go.Figure) -> dict:
-        if key not in self._layouts:
-            layout = view.layout.to_plotly_json()
-            layout.pop("meta", None)
-            self._layouts[key] = layout
-        return self._layouts[key]
+    def _figure_output(self, view: go.Figure, key: Hashable | None = None) -> dict:
+        """The output message that draws ``view`` (its plotly JSON and caption)."""
+        key = self._drawn if key is None else key
+        if key not in self._outputs:
+            self._outputs[key] = {"output_type": "display_data", "metadata": {},
+                                  "data": {PLOTLY_MIME: figure_json(view),
+                                           "text/plain": caption_of(view)}}
+        return self._outputs[key]
 
     def set(self, **values: Any) -> go.Figure:
         """Set controls by name (see :meth:`control_names`); returns the view shown."""
@@ -162,20 +176,25 @@ def _named(widget: w.Widget, name: str) -> w.Widget:
 class ItemExplorer(Explorer):
     """Pick an item and see how the cohort answered it (notebook 01).
 
-    Answer counts of every item are computed once when the explorer is built.
+    Answer counts of every item are computed once when the explorer is built. With
+    ``min_count`` (a real class: ``course.min_count``), no bar shows fewer answers than
+    that (see :func:`coursekit.course.plots.item_counts_figure`).
     """
 
-    def __init__(self, data: Any, codebook: Codebook, *, title: Callable[[str], str] = str):
+    def __init__(self, data: Any, codebook: Codebook, *, title: Callable[[str], str] = str,
+                 min_count: int | None = None):
         self.data = data
         self.codebook = codebook
         self._title = title
+        self.min_count = min_count
         self._counts = {i.id: (answer_counts(data[i.id], i.response_scale),
                                int(data[i.id].isna().sum()))
                         for i in codebook.items if i.id in data.columns}
+        self._questions = {i.id: question_text(codebook, i) for i in codebook.items}
         super().__init__()
 
     def _controls(self) -> list[w.Widget]:
-        options = [(f"{i.id}: {i.wording}", i.id) for i in self.codebook.items
+        options = [(f"{i.id}: {self._questions[i.id]}", i.id) for i in self.codebook.items
                    if i.id in self.data.columns]
         return [_named(w.Dropdown(options=options, description="Item",
                                   layout=w.Layout(width="95%")), "item")]
@@ -183,8 +202,12 @@ class ItemExplorer(Explorer):
     def _view(self, key: Any) -> go.Figure:
         (item_id,) = key
         counts, n_missing = self._counts[item_id]
+        out_of_range = len(self.data) - int(counts.sum()) - n_missing
         return item_counts_figure(counts, self.codebook.item(item_id), n_missing,
-                                  title=self._title(f"{item_id}: answers"))
+                                  title=self._title(f"{item_id}: answers"),
+                                  n_out_of_range=out_of_range,
+                                  question=self._questions[item_id],
+                                  min_count=self.min_count)
 
 
 class AlphaExplorer(Explorer):
@@ -331,11 +354,19 @@ class WhatIfExplorer(Explorer):
 
     def __init__(self, frame: Any, codebook: Codebook, *, title: Callable[[str], str] = str):
         from coursekit.analysis.prediction import fit_predictor
+        from coursekit.common.errors import AnalysisInputError
 
         self.codebook = codebook
         self._title = title
         self.predictors = list(codebook.scale_names("motive") + codebook.scale_names("pitfall"))
-        self.models = {o: fit_predictor(frame, o, self.predictors) for o in self.OUTCOMES}
+        try:
+            self.models = {o: fit_predictor(frame, o, self.predictors) for o in self.OUTCOMES}
+            self.reason = ""
+        except AnalysisInputError as exc:
+            # A class too small for seven predictors: the sliders stay, the figure says why.
+            self.models = {}
+            self.reason = (f"No predictions for this cohort: the models of "
+                           f"{len(self.predictors)} predictors cannot be fitted ({exc}).")
         self.bands = {o: tuple(float(v) for v in frame[o].quantile([0.25, 0.5, 0.75]))
                       for o in self.OUTCOMES}
         self.means = {p: float(frame[p].mean()) for p in self.predictors}
@@ -353,8 +384,11 @@ class WhatIfExplorer(Explorer):
         return controls
 
     def _view(self, key: Any) -> go.Figure:
-        from coursekit.course.plots import what_if_figure
+        from coursekit.course.plots import message_figure, what_if_figure
 
+        if self.reason:
+            return message_figure(self._title("Predicted outcomes for this profile"),
+                                  self.reason)
         profile = dict(zip(self.predictors, key, strict=True))
         predictions = {o: self.models[o].predict(profile) for o in self.OUTCOMES}
         return what_if_figure(predictions, self.bands, self.codebook, profile,

@@ -19,14 +19,15 @@ from scipy import stats as sps
 
 from coursekit.analysis.checks import check_ci, check_whole, format_p
 from coursekit.analysis.matrices import numeric_frame
-from coursekit.analysis.privacy import DEFAULT_K, suppress_small_groups
+from coursekit.analysis.privacy import DEFAULT_K, complementary_mask, suppress_small_groups
+from coursekit.analysis.results import Result
 from coursekit.common.errors import AnalysisInputError
 
 __all__ = ["GroupComparison", "compare_groups", "hedges_g"]
 
 
 @dataclass(frozen=True)
-class GroupComparison:
+class GroupComparison(Result):
     """A comparison of ``score`` between the groups of ``group``.
 
     ``test`` is ``"Welch t test"`` (two groups), ``"Welch ANOVA"`` or
@@ -38,7 +39,10 @@ class GroupComparison:
     for two groups. ``groups`` has one row per group: ``n``, ``mean``,
     ``sd``, ``ci_low``, ``ci_high`` (t interval of the mean) and
     ``suppressed``; groups smaller than ``min_group_size`` are listed in
-    ``excluded``, left out of the test, and their row is masked.
+    ``excluded``, left out of the test, and their row is masked. Groups in
+    ``protected`` are large enough but left out and masked as well, so that no
+    small group's figures follow from the whole cohort's by subtraction
+    (:func:`coursekit.analysis.privacy.complementary_mask`).
     """
 
     score: str
@@ -58,6 +62,42 @@ class GroupComparison:
     excluded: tuple[str, ...]
     min_group_size: int
     ci_level: float = 0.95
+    protected: tuple[str, ...] = ()
+
+    # float(), round() and format specs give the effect size.
+    _headline = "effect_size"
+
+    @property
+    def hedges_g(self) -> float:
+        """Hedges' g, first group minus second (two groups only; the same as ``effect_size``)."""
+        if self.effect != "hedges_g":
+            raise AttributeError(
+                f"Hedges' g compares two groups; this comparison has {self.k}, and its "
+                f"effect size is eta squared: use .eta_squared (or .effect_size)")
+        return self.effect_size
+
+    @property
+    def g(self) -> float:
+        """Hedges' g (see :attr:`hedges_g`)."""
+        return self.hedges_g
+
+    @property
+    def eta_squared(self) -> float:
+        """Eta squared: the share of the score's variance the groups account for.
+
+        For more than two groups it is the ``effect_size``; for two it is
+        ``t^2 / (t^2 + df)`` of the Welch t test.
+        """
+        if self.effect == "eta_squared":
+            return self.effect_size
+        t2 = self.statistic ** 2
+        return float(t2 / (t2 + self.df1))
+
+    @property
+    def k(self) -> int:
+        """How many groups were compared (those left out for their size, or to protect a
+        small one, not counted)."""
+        return len(self.groups) - len(self.excluded) - len(self.protected)
 
     def __str__(self) -> str:
         level = f"{100 * self.ci_level:g}%"
@@ -75,6 +115,10 @@ class GroupComparison:
         if self.excluded:
             text += (f". Left out (fewer than {self.min_group_size} respondents): "
                      f"{', '.join(self.excluded)}")
+        if self.protected:
+            text += (f". Also left out, so that no group of fewer than {self.min_group_size} "
+                     f"can be worked out by subtraction from the whole cohort: "
+                     f"{', '.join(self.protected)}")
         return text
 
 
@@ -115,8 +159,10 @@ def hedges_g(a: np.ndarray, b: np.ndarray, ci: float = 0.95) -> tuple[float, flo
     return float(g), float(g - crit * se), float(g + crit * se)
 
 
-def _group_table(by_group: dict, present: list, ci: float, k: int) -> pd.DataFrame:
-    """One row per group: n, mean, sd and the t interval of the mean, small groups masked."""
+def _group_table(by_group: dict, present: list, ci: float, k: int, unassigned: int
+                 ) -> pd.DataFrame:
+    """One row per group: n, mean, sd and the t interval of the mean, small groups masked
+    (and the groups that protect them, see :func:`_samples`)."""
     rows = []
     for g in present:
         s = by_group.get(g, np.array([], dtype=float))
@@ -127,16 +173,24 @@ def _group_table(by_group: dict, present: list, ci: float, k: int) -> pd.DataFra
             m = sd = half = np.nan
         rows.append({"group": str(g), "n": len(s), "mean": m, "sd": sd,
                      "ci_low": m - half, "ci_high": m + half})
-    # No secondary suppression: the test uses only the groups shown.
-    return suppress_small_groups(pd.DataFrame(rows).set_index("group"), "n", k, secondary=False)
+    return suppress_small_groups(pd.DataFrame(rows).set_index("group"), "n", k,
+                                 unassigned=unassigned)
 
 
 def _samples(df: pd.DataFrame, score: str, group: str, order: Sequence | None, k: int
-             ) -> tuple[dict, list, list, tuple[str, ...]]:
-    """The score by group (listwise), the groups present, those used and those left out."""
+             ) -> tuple[dict, list, list, tuple[str, ...], tuple[str, ...], int]:
+    """The score by group (listwise), the groups present, those used, those left out as
+    small, those left out to protect them, and the respondents with a score in no group.
+
+    The whole cohort's mean of ``score`` is published elsewhere (notebook 02), so the
+    respondents with a score but in no group shown (a missing group, a group not in
+    ``order``, a small group) must be none or at least ``k``: otherwise the next-smallest
+    group is left out as well (:func:`~coursekit.analysis.privacy.complementary_mask`).
+    """
     if group not in df.columns:
         raise AnalysisInputError(f"group column '{group}' not in the data")
     y = numeric_frame(df, [score], what="compare_groups")[score]
+    n_scored = int(y.notna().sum())
     labels = df[group]
     keep = y.notna() & labels.notna()
     y, labels = y[keep], labels[keep]
@@ -145,12 +199,19 @@ def _samples(df: pd.DataFrame, score: str, group: str, order: Sequence | None, k
         inside = labels.isin(present)
         y, labels = y[inside], labels[inside]
     sizes = labels.value_counts()
-    excluded = tuple(str(g) for g in present if sizes.get(g, 0) < k)
-    used = [g for g in present if sizes.get(g, 0) >= k]
+    counts = [int(sizes.get(g, 0)) for g in present]
+    unassigned = n_scored - sum(counts)
+    small, masked = complementary_mask(counts, k, unassigned=unassigned)
+    excluded = tuple(str(g) for g, c in zip(present, counts, strict=True) if c < k)
+    protected = tuple(str(g) for g, c, m in zip(present, counts, masked, strict=True)
+                      if m and c >= k)
+    used = [g for g, m in zip(present, masked, strict=True) if not m]
     if len(used) < 2:
+        why = (f", and {len(protected)} more left out so that no group of fewer than {k} "
+               "can be worked out by subtraction" if protected else "")
         raise AnalysisInputError(
             f"compare_groups: '{group}' has {len(used)} group(s) with at least "
-            f"{k} respondents with a '{score}'; two are needed"
+            f"{k} respondents with a '{score}'{why}; two are needed"
         )
     # One grouping pass: a boolean mask per group costs a full scan of the labels each.
     by_group = {key: part.to_numpy() for key, part in y.groupby(labels, observed=True,
@@ -160,7 +221,7 @@ def _samples(df: pd.DataFrame, score: str, group: str, order: Sequence | None, k
         raise AnalysisInputError(
             f"compare_groups: '{score}' does not vary within group(s) {', '.join(flat)}"
         )
-    return by_group, present, used, excluded
+    return by_group, present, used, excluded, protected, unassigned
 
 
 def compare_groups(
@@ -188,9 +249,11 @@ def compare_groups(
     Privacy: groups with fewer than ``min_group_size`` respondents (default
     :data:`coursekit.analysis.privacy.DEFAULT_K`) are left out of the test, named in
     ``excluded`` and the result's text, and their row of ``groups`` is
-    masked (:func:`coursekit.analysis.privacy.suppress_small_groups` without secondary
-    suppression, since the test uses only the groups shown). Use
-    ``min_group_size=2`` to keep every group that a test can use.
+    masked (:func:`coursekit.analysis.privacy.suppress_small_groups`). When the
+    respondents left out (small groups, a missing group, groups not in ``order``)
+    would number 1 to ``min_group_size - 1``, the next-smallest group is left out too
+    (``protected``): the whole cohort's mean minus the groups shown would otherwise
+    give theirs. Use ``min_group_size=2`` to keep every group that a test can use.
 
     Missing data: listwise (rows with a missing score or group are left out).
 
@@ -203,8 +266,9 @@ def compare_groups(
     """
     ci = check_ci(ci)
     k = check_whole(min_group_size, "min_group_size", minimum=2)
-    by_group, present, used, excluded = _samples(df, score, group, order, k)
-    table = _group_table(by_group, present, ci, k)
+    by_group, present, used, excluded, protected, unassigned = _samples(df, score, group,
+                                                                        order, k)
+    table = _group_table(by_group, present, ci, k, unassigned)
     samples = [by_group[g] for g in used]
     n = int(sum(len(s) for s in samples))
     if len(used) == 2:
@@ -216,7 +280,7 @@ def compare_groups(
             score, group, "Welch t test", float(res.statistic), float(res.df), None,
             float(res.pvalue), "hedges_g", g, (g_low, g_high),
             float(a.mean() - b.mean()), (float(diff_ci.low), float(diff_ci.high)),
-            table, n, excluded, k, ci,
+            table, n, excluded, k, ci, protected,
         )
     if welch:
         from statsmodels.stats.oneway import anova_oneway
@@ -231,7 +295,8 @@ def compare_groups(
                           float(res.pvalue))
         test = "one-way ANOVA"
     return GroupComparison(score, group, test, f, df1, df2, p, "eta_squared",
-                           _eta_squared(samples), None, None, None, table, n, excluded, k, ci)
+                           _eta_squared(samples), None, None, None, table, n, excluded, k, ci,
+                           protected)
 
 
 def _eta_squared(samples: list[np.ndarray]) -> float:
