@@ -160,6 +160,14 @@ def _exercise_notebook(page, lab: JupyterLab) -> None:
     problems = _widget_problems(page)
     assert not problems, f"widget errors shown in the notebook: {problems}"
     handle, readout = slider.locator(".noUi-handle"), slider.locator(".widget-readout")
+    # Every control of the explorer shows a label, and the slider handle is a Tab stop.
+    controls = output.locator(".widget-hslider, .widget-dropdown, .widget-checkbox, "
+                              ".widget-toggle-buttons, .widget-text, .widget-button")
+    assert controls.count() >= 2, "the explorer shows fewer than two controls"
+    unlabelled = [k for k in range(controls.count())
+                  if not (controls.nth(k).is_visible() and controls.nth(k).inner_text().strip())]
+    assert not unlabelled, f"controls without a visible label: {unlabelled}"
+    assert int(handle.get_attribute("tabindex") or -1) >= 0, "the slider is not a Tab stop"
     caption = output.locator(".widget-html").last
 
     def traces() -> list[dict]:

@@ -5,8 +5,10 @@ changed so that it works with no network at all:
 
 - every plotly output (``application/vnd.plotly.v1+json``, as
   :func:`coursekit.course.plots.show` and the live explorers emit it) becomes a
-  ``<figure>``: a ``<div>`` drawn by ``Plotly.newPlot`` and the output's
-  ``text/plain`` caption under it as a visible text alternative
+  ``<figure>``: a ``<div>`` drawn by ``Plotly.newPlot`` (an image named by the
+  caption, without plotly's mode bar), the output's ``text/plain`` caption under
+  it as a visible text alternative, and a data view: a ``<details>`` with a table
+  of the numbers of each trace (:mod:`coursekit.render.figuredata`)
   (:func:`convert_figures`, run as an nbconvert preprocessor);
 - where a live widget stood, the page shows the widget's starting figure and
   the line :data:`LIVE_NOTE`; a widget without a figure becomes that line alone,
@@ -18,7 +20,10 @@ changed so that it works with no network at all:
   out; TeX in Markdown cells is turned into MathML when the page is written
   (latex2mathml), which browsers draw without any script.
 
-Titles come from the notebook's first heading (:func:`notebook_title`).
+Titles come from the notebook's first heading (:func:`notebook_title`). Pages and the
+index meet WCAG 2.1 AA as axe-core checks it (tests/test_accessibility.py): a skip link
+to ``<main>``, AA contrast for prompts and links, and a print style sheet (A4 or Letter,
+no figure split across pages) that :mod:`coursekit.render.pdf` prints with.
 
 The markup is in Jinja templates beside this module (``templates/``): the page's
 head and navigation (extending nbconvert's ``lab`` template), a figure, the
@@ -122,20 +127,27 @@ def _script_json(value: Any) -> str:
 
 
 def figure_html(spec: Mapping[str, Any], caption: str, div_id: str, *, live: bool = False) -> str:
-    """An HTML figure for a plotly JSON spec: plot ``<div>``, drawing script, caption.
+    """An HTML figure for a plotly JSON spec: plot ``<div>``, drawing script, caption, data view.
 
     The script expects plotly.js to be loaded (the page's head loads it); the
-    caption is always visible and is the figure's text alternative.
+    caption is always visible and is the figure's text alternative (the plot is
+    an image named by it); the data view is a ``<details>`` with a table of the
+    numbers of each trace (:mod:`coursekit.render.figuredata`).
     """
     from markupsafe import Markup
 
+    from coursekit.render.figuredata import figure_tables, prepare
+
+    spec = prepare(spec)
     layout = spec.get("layout") or {}
     height = layout.get("height")
     height = int(height) if isinstance(height, int | float) and height > 0 else 450
-    payload = _script_json([spec.get("data") or [], layout, spec.get("config") or {}])
+    # No mode bar: its ten buttons per figure would be invisible Tab stops inside an image.
+    config = {**(spec.get("config") or {}), "displayModeBar": False}
+    payload = _script_json([spec.get("data") or [], layout, config])
     return _templates().get_template("page_figure.html.j2").render(
         div_id=div_id, height=height, payload=Markup(payload), caption=caption.strip() or "Figure",
-        live=live, live_note=LIVE_NOTE)
+        live=live, live_note=LIVE_NOTE, tables=figure_tables(spec))
 
 
 def _caption_and_live(text: str | list[str], live: bool) -> str:
