@@ -15,7 +15,7 @@ help:
 	@echo "make course  - set up .venv and run the course on the bundled data"
 	@echo "make test    - set up .venv and run every test (library, CLI, notebooks)"
 	@echo "make browser - install Debian's chromium for the browser tests (as root; make test does)"
-	@echo "make lab     - open JupyterLab on the first notebook"
+	@echo "make lab     - open JupyterLab on the learner copies (learner/, no solutions)"
 	@echo "make bench   - run the benchmarks in benchmarks/"
 	@echo "make data    - regenerate the bundled synthetic cohort data/survey.csv"
 	@echo "make reference - recompute R's reference values (needs R with psych and lavaan)"
@@ -55,8 +55,11 @@ reference: $(STAMP)
 	Rscript scripts/r_reference/efa.R
 	Rscript scripts/r_reference/omega.R
 
+# Learners work in learner/: student copies of notebooks/ (no solutions, no stored outputs),
+# written when missing and never overwritten, so a learner's answers survive the next make lab.
 lab: $(STAMP)
-	$(BIN)/jupyter lab notebooks/00_*.ipynb
+	$(BIN)/python -m coursekit.render.learner learner
+	$(BIN)/jupyter lab learner/00_welcome.ipynb
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks

@@ -53,10 +53,13 @@ def _marked(mark: str, but: int | None = None) -> list[psutil.Process]:
 
 
 def _kernels(mark: str) -> list[psutil.Process]:
+    """Started kernels, and warm ones (forked from the single-threaded warm template)."""
     out = []
     for proc in _marked(mark):
         try:
-            if "coursekit.render.kernel" in proc.cmdline():
+            cmdline = proc.cmdline()
+            if "coursekit.render.kernel" in cmdline or (
+                    "coursekit.render.warm" in cmdline and proc.num_threads() > 1):
                 out.append(proc)
         except psutil.NoSuchProcess:
             continue

@@ -37,6 +37,7 @@ _PUBLIC = {
     "Course": "coursekit.course.session",
     "check": "coursekit.course.exercises",
     "show": "coursekit.course.plots",
+    "readable": "coursekit.course.tables",
     # analysis functions a learner calls by name
     "keyed_items": "coursekit.analysis.scoring",
     "score_all": "coursekit.analysis.scoring",
@@ -77,6 +78,7 @@ _MODULES = {
     "plots": "coursekit.course.plots",
     "widgets": "coursekit.course.widgets",
     "report": "coursekit.course.report",
+    "claims": "coursekit.course.claims",
 }
 
 __all__ = sorted([*_PUBLIC, *_MODULES, "__version__"])

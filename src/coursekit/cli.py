@@ -122,14 +122,18 @@ def _cmd_import(args: argparse.Namespace) -> int:
     result = import_export(
         args.export, args.source, mapping=args.mapping, salt=args.salt,
         keep_free_text=args.keep_free_text, drop_incomplete=args.drop_incomplete,
-        allow_missing=args.allow_missing,
+        allow_missing=args.allow_missing, shift_scales=args.shift_scale,
     )
     for line in result.report.lines():
         _say(line)
     write_import(result, args.out)
     _say(f"wrote {len(result.data):,} respondents to {args.out}; checking it as "
          "'coursekit validate' does:")
-    return _cmd_validate(argparse.Namespace(path=str(args.out), strict=False))
+    code = _cmd_validate(argparse.Namespace(path=str(args.out), strict=False))
+    if result.report.warnings:  # repeated last, where it cannot scroll out of sight
+        _say(f"warning: {len(result.report.warnings)} scale(s) may come from a form built on "
+             "another range; check the form before using this file (see the warnings above)")
+    return code
 
 
 # --- render -------------------------------------------------------------------------------
@@ -148,6 +152,10 @@ def _cmd_render(args: argparse.Namespace) -> int:
         writer.writerow(["student_id", "label", "seed"])
         writer.writerows(render.which_students(args.roster, secret, args.which))
         return EXIT_OK
+    if args.pdf:
+        from coursekit.render.pdf import chromium_path
+
+        chromium_path()  # a missing browser is said before any notebook runs
     plan = render.plan_render(notebooks=args.notebooks, data=args.data, seed=args.seed,
                               roster=args.roster, secret=secret, cohort=args.cohort,
                               variant=args.variant, parameters=args.param or (),
@@ -156,10 +164,43 @@ def _cmd_render(args: argparse.Namespace) -> int:
          f"{len(plan.cohorts)} cohort(s) x {'/'.join(plan.variants)} into {plan.out}")
     summary = render.run_render(plan, jobs=args.jobs, executor=args.executor,
                                 scheduler=args.scheduler, resume=args.resume,
-                                reporter=render.ConsoleReporter())
+                                reporter=render.ConsoleReporter(),
+                                kernel_start=args.kernel_start)
     _say(render.format_summary(summary))
+    if args.pdf and not summary.interrupted:
+        from coursekit.render.pdf import write_pdfs
+
+        pages = [summary.out / j.output(".html") for j in summary.jobs if j.execute
+                 and (summary.out / j.output(".html")).is_file()]
+        written = write_pdfs(pages, paper=args.paper)
+        _say(f"printed {len(written)} page(s) to PDF ({args.paper}) beside the pages")
     _say(f"open {summary.index} (file://{summary.index})")
     return EXIT_FAILED if summary.failed else EXIT_OK
+
+
+# --- grade --------------------------------------------------------------------------------
+
+def _cmd_grade(args: argparse.Namespace) -> int:
+    import os
+
+    from coursekit.grade import run as grade
+    from coursekit.grade.sandbox import Limits
+    from coursekit.render.roster import SECRET_ENV
+
+    limits = Limits(cell_timeout=args.cell_timeout, notebook_timeout=args.timeout,
+                    memory_mb=args.memory_mb, output_kb=args.output_kb)
+    plan = grade.plan_grade(args.submissions, roster=args.roster,
+                            secret=args.secret or os.environ.get(SECRET_ENV),
+                            notebooks=args.notebooks, mapping=args.mapping, out=args.out,
+                            limits=limits)
+    _say(f"grading {len(plan.jobs)} submission(s) of {len(plan.notebooks)} notebook(s) for "
+         f"{len(plan.students)} student(s) into {plan.out}; {len(plan.problems)} problem(s) "
+         "found in the submissions")
+    summary = grade.run_grade(plan, jobs=args.jobs, executor=args.executor,
+                              scheduler=args.scheduler, resume=args.resume,
+                              reporter=grade.GradeReporter())
+    _say(grade.format_grade_summary(summary))
+    return summary.exit_code
 
 
 # --- parser -------------------------------------------------------------------------------
@@ -224,13 +265,18 @@ def _add_import(sub: Any) -> None:
                         "better set COURSEKIT_SALT, which stays out of the shell history. "
                         "Without either, pseudonyms differ on every run")
     p.add_argument("--keep-free-text", action="store_true",
-                   help="keep the free-text comment, with emails, links, addresses, @handles "
-                        "and phone numbers removed (dropped by default)")
+                   help="keep the free-text comment, with emails, links, @handles, IP "
+                        "addresses, phone numbers, street addresses, postcodes and long id "
+                        "numbers replaced; names are not found (dropped by default)")
     p.add_argument("--drop-incomplete", action="store_true",
                    help="drop unfinished Qualtrics responses (kept by default)")
     p.add_argument("--allow-missing", action="store_true",
                    help="leave items and required variables that the export lacks empty "
                         "instead of failing")
+    p.add_argument("--shift-scale", action="append", metavar="SCALE=N",
+                   help="add N to every numeric answer of a scale's items, for a form built "
+                        "on another range (wellbeing=-1 for a 1-6 form of the 0-5 scale); "
+                        "may be repeated")
     p.set_defaults(func=_cmd_import)
 
 
@@ -279,16 +325,67 @@ def _add_render(sub: Any) -> None:
                    help="longest a cell may run (default 600)")
     p.add_argument("--no-execute", action="store_true",
                    help="write parameterized copies without running them (for learners)")
+    p.add_argument("--pdf", action="store_true",
+                   help="also print each page to a PDF beside it, with Chromium "
+                        "(/usr/bin/chromium, or COURSEKIT_CHROMIUM)")
+    p.add_argument("--paper", choices=("a4", "letter"), default="a4",
+                   help="paper of the --pdf handouts (default a4)")
     p.add_argument("--executor", choices=("process", "dask"), default="process",
                    help="process pool on this machine (default) or a Dask cluster")
     p.add_argument("--scheduler", metavar="ADDRESS",
                    help="Dask scheduler address for --executor dask (tcp://host:8786)")
+    p.add_argument("--kernel-start", choices=("warm", "fresh"), default=None,
+                   help="warm: fork each notebook's kernel from a template process per worker "
+                        "that has imported the course's libraries (falls back to fresh, "
+                        "saying so); fresh: start each kernel anew (default: "
+                        "$COURSEKIT_KERNEL_START, else fresh)")
     p.add_argument("--which", action="append", metavar="ID",
                    help="print the label and seed of this student of --roster (repeatable); "
                         "renders nothing")
     p.add_argument("--list-students", action="store_true",
                    help="print every roster student's label and seed as CSV; renders nothing")
     p.set_defaults(func=_cmd_render)
+
+
+def _add_grade(sub: Any) -> None:
+    p = sub.add_parser("grade", help="grade the class's submitted notebooks on each student's "
+                                     "own data",
+                       description="Grade submitted notebooks (a folder SUBMISSIONS/<student_id>/"
+                                   "<notebook>.ipynb, a Canvas or Moodle zip, or --mapping): each "
+                                   "runs sandboxed with the roster's parameters for its "
+                                   "submitter and is judged on that student's cohort. Writes "
+                                   "gradebook.csv, canvas.csv, problems.csv, a feedback page per "
+                                   "student and report.html. Exit 0 when all graded, 1 when a "
+                                   "submission could not be graded or a problem was found, 2 on "
+                                   "bad input, 130 or 143 when stopped by SIGINT or SIGTERM.")
+    p.add_argument("submissions", metavar="SUBMISSIONS", help="folder or LMS zip")
+    p.add_argument("--roster", metavar="CSV", required=True,
+                   help="the class list the notebooks were rendered with (student_id column)")
+    p.add_argument("--secret", metavar="SECRET",
+                   help="course secret of the render; better set COURSEKIT_SECRET")
+    p.add_argument("--mapping", metavar="CSV",
+                   help="CSV with columns file,student_id[,submitted_at] for other naming")
+    p.add_argument("--notebooks", metavar="GLOB",
+                   help="the course notebooks to grade (default: those with exercises)")
+    p.add_argument("--out", default="grades", metavar="DIR", help="output folder (default "
+                                                                   "grades/)")
+    p.add_argument("--jobs", type=_whole(1, 512), default=None,
+                   help="submissions run at once (default: the number of CPU cores)")
+    p.add_argument("--resume", action="store_true",
+                   help="re-use results of unchanged submissions from an earlier run")
+    p.add_argument("--cell-timeout", type=_whole(1), default=120, metavar="SECONDS",
+                   help="longest a cell may run before it is interrupted (default 120)")
+    p.add_argument("--timeout", type=_whole(1), default=600, metavar="SECONDS",
+                   help="longest a whole notebook may run (default 600)")
+    p.add_argument("--memory-mb", type=_whole(256), default=2048, metavar="MIB",
+                   help="memory a notebook's kernel may use (default 2048)")
+    p.add_argument("--output-kb", type=_whole(16), default=2048, metavar="KIB",
+                   help="output a notebook may print before it is cut (default 2048)")
+    p.add_argument("--executor", choices=("process", "dask"), default="process",
+                   help="process pool on this machine (default) or a Dask cluster")
+    p.add_argument("--scheduler", metavar="ADDRESS",
+                   help="Dask scheduler address for --executor dask")
+    p.set_defaults(func=_cmd_grade)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -305,6 +402,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_instrument(sub)
     _add_import(sub)
     _add_render(sub)
+    _add_grade(sub)
     return parser
 
 

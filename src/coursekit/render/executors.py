@@ -11,7 +11,11 @@ another with :func:`register`, as papermill registers its engines.
   temporary files in the render's scratch folder (:mod:`coursekit.render.scratch`)
   and dies with the main process whatever kills it
   (:func:`coursekit.render.lifeline.die_with_parent`); its kernels die with it
-  (:mod:`coursekit.render.kernel`). When the run is interrupted, the main process
+  (:mod:`coursekit.render.kernel`). With warm kernels (``Options.kernel_start``) each
+  worker starts its template (:mod:`coursekit.render.warm`) at once, and every
+  executor runs its jobs with that kernel start
+  (:func:`coursekit.render.provisioner.run_with_kernel_start`; per Dask worker, a
+  template of its own). When the run is interrupted, the main process
   kills the workers at once instead of waiting for their notebooks.
 - ``thread``: threads in this process (benchmarks; a Ctrl-C waits for the
   notebooks that are running).
@@ -58,6 +62,12 @@ class Options:
     #: Folder for the workers' temporary files (:mod:`coursekit.render.scratch`).
     scratch: str | None = None
     connect_timeout: float = DASK_CONNECT_TIMEOUT
+    #: What runs each job in a worker (a picklable module-level function); None:
+    #: :func:`coursekit.render.job.execute_job`. ``coursekit grade`` passes its own.
+    work: Callable[[Any], Any] | None = None
+    #: How kernels start: ``warm`` (forked from a template) or ``fresh``; None: the
+    #: default (:mod:`coursekit.render.provisioner`).
+    kernel_start: str | None = None
 
 
 Executor = Callable[[Sequence[Job], Options], Stream]
@@ -86,9 +96,19 @@ def _failed(job: Job, where: str, exc: BaseException) -> JobResult:
     return JobResult(job.key, "failed", 0.0, failure=Failure(None, None, f"{where}: {exc!r}"))
 
 
+def _work(options: Options) -> Callable[[Any], Any]:
+    """What a worker runs for each job: ``options.work`` with the render's kernel start."""
+    from functools import partial
+
+    from coursekit.render.provisioner import run_with_kernel_start
+
+    return partial(run_with_kernel_start, options.kernel_start, options.work or execute_job)
+
+
 # --- process pool ------------------------------------------------------------------------
 
-def worker_start(parent_pid: int, lock_fd: int | None, scratch: str | None = None) -> None:
+def worker_start(parent_pid: int, lock_fd: int | None, scratch: str | None = None,
+                 kernel_start: str | None = None) -> None:
     """Initializer of every pool worker: no lock, no tracebacks on signals, no orphans.
 
     Temporary files (papermill's, the kernels' connection files and sockets) go into
@@ -109,6 +129,10 @@ def worker_start(parent_pid: int, lock_fd: int | None, scratch: str | None = Non
     if scratch is not None:
         use_in_this_process(scratch)
     die_with_parent(parent_pid)
+    from coursekit.render import provisioner
+
+    if provisioner.resolve_kernel_start(kernel_start) == "warm":
+        provisioner.prestart()  # imports while the first notebook is set up
 
 
 def _pool_context() -> Any:
@@ -143,8 +167,9 @@ def run_processes(todo: Sequence[Job], options: Options) -> Stream:
 
     pool = ProcessPoolExecutor(max_workers=max(1, min(options.workers, len(todo))),
                                mp_context=_pool_context(), initializer=worker_start,
-                               initargs=(os.getpid(), options.lock_fd, options.scratch))
-    futures = {pool.submit(execute_job, job): job for job in todo}
+                               initargs=(os.getpid(), options.lock_fd, options.scratch,
+                                         options.kernel_start))
+    futures = {pool.submit(_work(options), job): job for job in todo}
     finished = False
     try:
         pending = set(futures)
@@ -175,7 +200,7 @@ def run_threads(todo: Sequence[Job], options: Options) -> Stream:
     from concurrent.futures import ThreadPoolExecutor, as_completed
 
     with ThreadPoolExecutor(max_workers=max(1, options.workers)) as pool:
-        futures = {pool.submit(execute_job, job): job for job in todo}
+        futures = {pool.submit(_work(options), job): job for job in todo}
         try:
             for future in as_completed(futures):
                 yield futures[future], future.result()
@@ -208,7 +233,8 @@ def run_dask(todo: Sequence[Job], options: Options) -> Stream:
     client = _dask_client(options.scheduler, options.connect_timeout)
     futures = {}
     try:
-        futures = {client.submit(execute_job, job, key=f"coursekit-{job.key}-{job.fingerprint[:8]}",
+        work = _work(options)
+        futures = {client.submit(work, job, key=f"coursekit-{job.key}-{job.fingerprint[:8]}",
                                  pure=False): job for job in todo}
         for future in as_completed(futures):
             job = futures[future]

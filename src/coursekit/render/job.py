@@ -157,6 +157,21 @@ def _kernel_manager_class() -> type:
                 cmd[2] = "coursekit.render.kernel"
             return cmd
 
+        async def _async_pre_start_kernel(self, **kw: Any) -> Any:
+            # No secret reaches a kernel; a warm start forks it from the worker's template
+            # (coursekit.render.provisioner), a fresh one starts it as before.
+            from uuid import uuid4
+
+            from coursekit.render import provisioner
+            from coursekit.render.kernel import kernel_environment
+
+            kw["env"] = kernel_environment(kw.get("env") or os.environ)
+            if self.provisioner is None and provisioner.kernel_start() == "warm":
+                self.kernel_id = self.kernel_id or kw.pop("kernel_id", None) or str(uuid4())
+                self.provisioner = provisioner.WarmProvisioner(
+                    kernel_id=self.kernel_id, kernel_spec=self.kernel_spec, parent=self)
+            return await super()._async_pre_start_kernel(**kw)
+
         async def _async_cleanup_resources(self, restart: bool = False) -> None:
             await super()._async_cleanup_resources(restart=restart)
             if not restart and self._ipc_dir:
@@ -277,6 +292,12 @@ def execute_job(job: Job) -> JobResult:
     warmer = _warm_exporter_in_background() if job.execute else None
     node = nbformat.reads(job.source, as_version=4)
     executed, failure, attempts = _execute(job, node)
+    if executed is not None:
+        # One print can arrive as two stream messages when the kernel flushes between
+        # them (a timing race): merged, the same run gives the same notebook and page.
+        from nbconvert.preprocessors import CoalesceStreamsPreprocessor
+
+        executed, _ = CoalesceStreamsPreprocessor().preprocess(executed, {})
     if executed is None:
         return JobResult(job.key, "failed", time.perf_counter() - started, attempts,
                          failure=failure)

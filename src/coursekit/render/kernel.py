@@ -16,21 +16,43 @@ A render kernel also dies with the process that started it
 ``JPY_PARENT_PID``, which jupyter_client sets): ipykernel's own parent poller
 does the same only once a second, after its start-up, and not before it runs.
 
+A render kernel's environment is the worker's without its secrets
+(:func:`kernel_environment`): the course secret and salt, and any variable
+whose name says it holds a password, token, key or credential. A notebook, or
+a graded submission, never needs them, and a started kernel and a warm one
+(:mod:`coursekit.render.warm`) get the same.
+
 >>> parent_from_env({"JPY_PARENT_PID": "123"}), parent_from_env({})
 (123, None)
+>>> sorted(kernel_environment({"COURSEKIT_SECRET": "s", "GITHUB_TOKEN": "t", "HOME": "/h",
+...                            "AWS_SECRET_ACCESS_KEY": "k", "PATH": "/bin"}))
+['HOME', 'PATH']
 """
 
 import os
+import re
 import signal
 import sys
 from collections.abc import Mapping
 from pathlib import Path
+
+#: Never passed to a render kernel: the course secret (render.roster.SECRET_ENV) and the
+#: import salt (survey.deidentify.SALT_ENV); tests check that the names agree.
+SECRET_NAMES = ("COURSEKIT_SECRET", "COURSEKIT_SALT")
+_SECRET_LIKE = re.compile(r"SECRET|PASSWORD|PASSWD|TOKEN|CREDENTIAL|API_?KEY|PRIVATE_?KEY"
+                          r"|ACCESS_?KEY|_SALT$", re.IGNORECASE)
 
 
 def parent_from_env(env: Mapping[str, str]) -> int | None:
     """The pid of the process that launched this kernel, as jupyter_client passes it."""
     text = env.get("JPY_PARENT_PID", "")
     return int(text) if text.isdigit() and int(text) > 1 else None
+
+
+def kernel_environment(env: Mapping[str, str]) -> dict[str, str]:
+    """``env`` without the variables a render kernel must not see (secrets, tokens, keys)."""
+    return {k: v for k, v in env.items()
+            if k not in SECRET_NAMES and not _SECRET_LIKE.search(k)}
 
 
 if __name__ == "__main__":

@@ -129,11 +129,14 @@ def run_render(
     scheduler: str | None = None,
     resume: bool = False,
     reporter: Reporter | None = None,
+    kernel_start: str | None = None,
 ) -> RenderSummary:
     """Run a plan: site assets, the jobs in parallel, outputs, manifest and index.
 
     ``executor`` is ``process`` (default; ``jobs`` workers, default: CPU count),
-    ``thread`` or ``dask`` (``scheduler`` is the cluster's address). A
+    ``thread`` or ``dask`` (``scheduler`` is the cluster's address).
+    ``kernel_start`` is ``warm`` (kernels forked from a template per worker,
+    :mod:`coursekit.render.provisioner`), ``fresh`` or None (the default). A
     KeyboardInterrupt (or SIGTERM) stops the run; files already written stay
     whole, temporary files are removed, and the index lists what is done.
     """
@@ -158,7 +161,8 @@ def run_render(
         reporter.start(len(todo), len(skipped))
         options = Options(workers=jobs or os.cpu_count() or 1, scheduler=scheduler,
                           lock_fd=lock_fd, scratch=str(scratch),
-                          connect_timeout=executors.DASK_CONNECT_TIMEOUT)
+                          connect_timeout=executors.DASK_CONNECT_TIMEOUT,
+                          kernel_start=kernel_start)
         try:
             if any(j.execute for j in plan.jobs):
                 write_site_assets(out)
