@@ -219,3 +219,23 @@ def chromium_context(profile_dir: Path, *, viewport: tuple[int, int] = (1400, 10
             yield context
         finally:
             context.close()
+
+
+#: The WCAG 2.0/2.1 A and AA rules axe-core checks (issue 15's bar).
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+FIGURES_DRAWN = """() => Array.from(document.querySelectorAll('.ck-plot'))
+    .every(d => d.querySelector('.main-svg'))"""
+
+
+def axe_violations(page, path: Path) -> list[str]:
+    """axe-core's WCAG A/AA violations on the page at ``path``, one line per element."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    page.goto(path.as_uri(), wait_until="load")
+    if page.locator(".ck-plot").count():
+        page.wait_for_function(FIGURES_DRAWN, timeout=30_000)
+    options = {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
+    result = Axe().run(page, options=options).response
+    return [f"{rule['id']} ({rule['impact']}) on {path.name} [{path.parent.name}]: "
+            f"{' '.join(map(str, node['target']))} {node['html'][:120]}"
+            for rule in result["violations"] for node in rule["nodes"]]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 from IPython.core.interactiveshell import InteractiveShell
 
@@ -18,6 +20,8 @@ def test_answer_names_are_read_from_the_cell_text():
 
 @pytest.fixture
 def shell(monkeypatch):
+    # IPython replaces sys.modules["__main__"]; later process-spawning tests need it back.
+    monkeypatch.setitem(sys.modules, "__main__", sys.modules["__main__"])
     shell = InteractiveShell.instance()
     monkeypatch.setattr(attempts, "_shell", lambda: shell)
     yield shell

@@ -12,6 +12,7 @@ tests/test_course_privacy.py.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import nbformat
@@ -110,10 +111,14 @@ def _run_notebook(shell, path: Path, data_path: Path) -> list[dict]:
 def shell():
     from IPython.core.interactiveshell import InteractiveShell
 
+    # IPython puts its own __main__ (without __spec__) into sys.modules; a later test on
+    # this worker that spawns processes (a Dask cluster) needs the real one back.
+    main = sys.modules["__main__"]
     shell = InteractiveShell.instance()
     shell.displayhook.cache_size = 0
     yield shell
     InteractiveShell.clear_instance()
+    sys.modules["__main__"] = main
 
 
 @pytest.fixture(scope="module")

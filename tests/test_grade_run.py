@@ -364,3 +364,16 @@ def test_resume_reuses_results(graded, tmp_path):
     summary = grade.run_grade(plan, jobs=1, resume=True)
     assert len(summary.skipped) == 12 and len(summary.results) == 13
     assert (graded["out"] / "gradebook.csv").read_text(encoding="utf-8") == before
+
+
+def test_grading_pages_pass_axe(graded, tmp_path):
+    from tests.browser_support import axe_violations, chromium_context, require_chromium
+
+    require_chromium()
+    out = graded["out"]
+    pages = [out / "report.html", *sorted(out.glob("s-*/feedback.html"))]
+    assert len(pages) == 1 + len(IDS)
+    with chromium_context(tmp_path / "profile") as context:
+        page = context.new_page()
+        problems = [line for path in pages for line in axe_violations(page, path)]
+    assert not problems, f"{len(problems)} axe violation(s):\n" + "\n".join(problems[:40])
