@@ -7,6 +7,10 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 JOBS   ?= auto
 
+# An editable install is not byte-compiled, and where PYTHONDONTWRITEBYTECODE is set
+# every process (each render kernel) compiles coursekit from source again (~0.2 s).
+BYTECODE = $(BIN)/python -m compileall -q src/coursekit
+
 NBVAL  := --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg
 
 .PHONY: help venv browser course test lint lab bench data notebooks reference clean
@@ -25,6 +29,7 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[test,dask]"
+	$(BYTECODE)
 	@touch $(STAMP)
 
 venv: $(STAMP)
@@ -62,6 +67,7 @@ lab: $(STAMP)
 	$(BIN)/jupyter lab learner/00_welcome.ipynb
 
 bench: $(STAMP)
+	$(BYTECODE)
 	$(BIN)/python -m benchmarks
 
 data: $(STAMP)

@@ -337,8 +337,8 @@ def _add_render(sub: Any) -> None:
     p.add_argument("--kernel-start", choices=("warm", "fresh"), default=None,
                    help="warm: fork each notebook's kernel from a template process per worker "
                         "that has imported the course's libraries (falls back to fresh, "
-                        "saying so); fresh: start each kernel anew (default: "
-                        "$COURSEKIT_KERNEL_START, else fresh)")
+                        "saying so; the default, else $COURSEKIT_KERNEL_START); fresh: start "
+                        "each kernel anew")
     p.add_argument("--which", action="append", metavar="ID",
                    help="print the label and seed of this student of --roster (repeatable); "
                         "renders nothing")

@@ -8,7 +8,7 @@ public names; each job has its own module:
 >>> import pkgutil, coursekit.render
 >>> sorted(m.name for m in pkgutil.iter_modules(coursekit.render.__path__))
 ... # doctest: +NORMALIZE_WHITESPACE
-['console', 'executors', 'figuredata', 'htmlexport', 'job', 'kernel', 'learner', 'lifeline',
- 'lock', 'manifest', 'outputs', 'parameters', 'pdf', 'plan', 'provisioner', 'roster', 'run',
- 'scratch', 'sources', 'variants', 'warm']
+['client', 'console', 'executors', 'figuredata', 'htmlexport', 'job', 'kernel', 'learner',
+ 'lifeline', 'lock', 'manifest', 'outputs', 'parameters', 'pdf', 'plan', 'provisioner', 'roster',
+ 'run', 'scratch', 'sources', 'variants', 'warm']
 """

@@ -32,6 +32,8 @@ from typing import Any
 from coursekit.common.lean import SLOW_OPTIONAL, keep_out
 
 KERNEL_START_ATTEMPTS = 3
+#: Seconds between looks at a kernel that was killed, until it is gone.
+KERNEL_GONE_POLL = 0.005
 #: Set to any value to start render kernels with plain ``ipykernel_launcher``.
 PLAIN_KERNELS_ENV = "COURSEKIT_PLAIN_KERNELS"
 
@@ -142,6 +144,8 @@ def _kernel_manager_class() -> type:
         """A kernel on Unix sockets in a private folder (POSIX): no ports to collide on."""
 
         def __init__(self, **kw: Any) -> None:
+            # Ready when the kernel has answered (coursekit.render.client), not 0.2 s later.
+            kw.setdefault("client_class", "coursekit.render.client.RenderKernelClient")
             super().__init__(**kw)
             self._ipc_dir: str | None = None
             if os.name == "posix":
@@ -171,6 +175,11 @@ def _kernel_manager_class() -> type:
                 self.provisioner = provisioner.WarmProvisioner(
                     kernel_id=self.kernel_id, kernel_spec=self.kernel_spec, parent=self)
             return await super()._async_pre_start_kernel(**kw)
+
+        async def _async_wait(self, pollinterval: float = 0.1) -> None:
+            # A killed kernel is gone within milliseconds; jupyter_client looks every 0.1 s,
+            # and a render stops one kernel per notebook.
+            await super()._async_wait(pollinterval=min(pollinterval, KERNEL_GONE_POLL))
 
         async def _async_cleanup_resources(self, restart: bool = False) -> None:
             await super()._async_cleanup_resources(restart=restart)

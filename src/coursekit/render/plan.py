@@ -150,7 +150,11 @@ def _check_simulated_sizes(cohorts: Sequence[Cohort], notebooks: Sequence[Source
 
     Simulating a class of a few dozen costs milliseconds, so each such cohort is simulated
     and cleaned here exactly as its kernels will; larger ones always clear the minimum.
+    A render without simulated cohorts (the bundled one, ``--data``) does not import the
+    course's analysis here (about 2 s before the first notebook could start).
     """
+    if not any("seed" in c.parameters for c in cohorts):
+        return
     from coursekit.course.session import MIN_RESPONDENTS
     from coursekit.survey.simulate import simulate_survey
 

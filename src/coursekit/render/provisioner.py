@@ -54,7 +54,7 @@ from jupyter_client.provisioning import LocalProvisioner
 
 KERNEL_STARTS = ("warm", "fresh")
 #: The render's default (``--kernel-start``).
-DEFAULT_KERNEL_START = "fresh"
+DEFAULT_KERNEL_START = "warm"
 #: Overrides the default where no option reaches (a Dask worker, a benchmark).
 KERNEL_START_ENV = "COURSEKIT_KERNEL_START"
 #: Seconds to wait for a new template to import and listen.

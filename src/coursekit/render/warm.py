@@ -6,7 +6,9 @@ the 2.5 s before a notebook's first real cell, measured in
 ``benchmarks/bench_render.py``). The template, run as ``python -m
 coursekit.render.warm SOCKET PARENT`` by :mod:`coursekit.render.provisioner`,
 imports them once (:data:`PRELOAD`) with single-threaded BLAS, starts no
-thread and no zmq context, and then waits on a Unix socket. For each request
+thread and no zmq context, and then waits on a Unix socket (once it has forked
+:data:`SECONDARY_AFTER` kernels, it imports the rarer heavy modules of
+:data:`SECONDARY` while no request waits). For each request
 (the kernel's arguments, working folder and environment) it forks twice: the
 grandchild becomes the kernel and the middle process exits at once, so the
 kernel is re-parented to the requesting worker (a child subreaper, see
@@ -57,13 +59,32 @@ from collections.abc import Mapping
 from typing import Any
 
 #: What the template imports before it forks: the course's libraries and the kernel.
-#: coursekit adds its public modules (``coursekit._PUBLIC``), which import the parts of
-#: scipy and statsmodels they use (``statsmodels.api`` alone would add 0.5 s of imports).
+#: coursekit adds its public modules and the modules a notebook uses whole
+#: (``coursekit._PUBLIC``, ``coursekit._MODULES``), which import the parts of scipy and
+#: statsmodels they use. The rest is what every kernel imports as it starts (IPython's
+#: debugger, history and store magic, ipykernel's debugger, tornado's queues: about
+#: 0.2 s each time) and what most notebooks import on first use (plotly's offline
+#: output, statsmodels' formulas). Measured by listing ``sys.modules`` at the end of
+#: each course notebook against the template's; the rarer heavy ones (semopy with sympy,
+#: for one notebook's CFA) stay out: each worker's template would import them for a
+#: course render that uses them once.
 PRELOAD = (
-    "ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell", "IPython",
-    "numpy", "pandas", "scipy.stats", "plotly.graph_objects", "plotly.io", "ipywidgets",
-    "threadpoolctl", "coursekit",
+    "ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell", "ipykernel.debugger",
+    "IPython", "IPython.core.debugger", "IPython.core.completerlib", "IPython.core.oinspect",
+    "IPython.core.logger", "IPython.extensions.storemagic", "sqlite3", "faulthandler",
+    "runpy", "resource", "tornado.queues", "tornado.locks", "tornado.platform.asyncio",
+    "numpy", "pandas", "scipy.stats", "plotly.graph_objects", "plotly.graph_objs._figure",
+    "plotly.graph_objs._scatter", "plotly.graph_objs._bar", "plotly.io", "plotly.io._json",
+    "plotly.offline", "plotly.tools", "plotly.subplots", "ipywidgets",
+    "statsmodels.formula.api", "statsmodels.multivariate.factor_rotation", "threadpoolctl",
+    "coursekit", "coursekit.render.lifeline",
 )
+#: Imported by a template that has already forked :data:`SECONDARY_AFTER` kernels, one
+#: module at a time while no request waits: semopy (with sympy and scikit-learn, about
+#: 1.1 s) serves one notebook of eight, so a short render should not wait for it in every
+#: worker, while a roster's hundreds of kernels should not import it each.
+SECONDARY = ("sympy", "sklearn", "semopy")
+SECONDARY_AFTER = 4
 #: Set in the template's environment before any import: no BLAS/OpenMP threads to fork.
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
                     "VECLIB_MAXIMUM_THREADS", "NUMEXPR_NUM_THREADS")
@@ -301,8 +322,28 @@ def _preload() -> list[str]:
             failed.append(name)
             continue
         if name == "coursekit":
-            names.extend(sorted(set(getattr(module, "_PUBLIC", {}).values())))
+            names.extend(sorted({*getattr(module, "_PUBLIC", {}).values(),
+                                 *getattr(module, "_MODULES", {}).values()}))
     return failed
+
+
+def _threads_or_exit(after: str) -> None:
+    """Exit (the worker then starts kernels directly) if an import started a thread."""
+    import threading
+
+    if threading.active_count() != 1:
+        names = [t.name for t in threading.enumerate()]
+        sys.exit(f"coursekit warm template: {after} started threads {names}; not forking")
+
+
+def _import_quietly(name: str) -> None:
+    """Import ``name`` into the template; a module that fails is left to the kernels."""
+    import importlib
+
+    with contextlib.suppress(Exception):
+        importlib.import_module(name)
+    _threads_or_exit(f"importing {name}")
+    gc.freeze()  # what the import made stays shared with the kernels
 
 
 def serve(path: str, parent: int) -> None:
@@ -322,27 +363,30 @@ def serve(path: str, parent: int) -> None:
     before = dict(os.environ)
     _preload()
     _IMPORT_ENV.update({k: v for k, v in os.environ.items() if before.get(k) != v})
-    import threading
-
-    if threading.active_count() != 1:
-        names = [t.name for t in threading.enumerate()]
-        sys.exit(f"coursekit warm template: a preload started threads {names}; not forking")
+    _threads_or_exit("the preload")
     server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     server.bind(path)
     server.listen(64)
     gc.collect()
     gc.freeze()
     gc.enable()
+    import select
+
+    served, later = 0, list(SECONDARY)
     while True:
-        ready, _, _ = __import__("select").select([server], [], [], 1.0)
+        idle = later and served >= SECONDARY_AFTER
+        ready, _, _ = select.select([server], [], [], 0.0 if idle else 1.0)
         if os.getppid() != parent:
             os._exit(70)
         if not ready:
+            if idle:
+                _import_quietly(later.pop(0))
             continue
         conn, _ = server.accept()
         with conn:
             conn.settimeout(10.0)
             _serve_one(conn, server, parent)
+        served += 1
 
 
 if __name__ == "__main__":

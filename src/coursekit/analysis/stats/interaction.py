@@ -89,7 +89,8 @@ def moderation(
     >>> res.simple_slopes["slope"].round(2).tolist()
     [0.27, 0.58, 0.89]
     """
-    import statsmodels.api as sm
+    # The model module alone: statsmodels.api imports all of statsmodels (0.6 s per kernel).
+    from statsmodels.regression.linear_model import OLS
 
     ci = check_ci(ci)
     data = complete_rows(df, [y, x, moderator], "moderation", 8)
@@ -99,11 +100,11 @@ def moderation(
         xv, mv = xv - xv.mean(), mv - m_mean
     names = ["Intercept", x, moderator, f"{x}:{moderator}"]
     design = pd.DataFrame(np.column_stack([np.ones_like(xv), xv, mv, xv * mv]), columns=names)
-    full = sm.OLS(pd.Series(yv, name=y), design)
+    full = OLS(pd.Series(yv, name=y), design)
     check_model(full, "moderation")
     with np.errstate(all="ignore"):
         fit = full.fit()
-        reduced = sm.OLS(yv, design.iloc[:, :3].to_numpy()).fit()
+        reduced = OLS(yv, design.iloc[:, :3].to_numpy()).fit()
         delta_f, delta_p, _ = fit.compare_f_test(reduced)
     formula = f"{y} ~ {x} * {moderator}" + (" (centred)" if center else "")
     model = regression_result(fit, formula, ci, "nonrobust")
