@@ -1,7 +1,9 @@
 """Grade: a class's submissions graded vs the same notebooks rendered, same --jobs, same run.
 
-Baseline (measured in this run): ``coursekit render --roster R --variant student`` of the
-exercise notebooks for every student (the notebooks executed, pages exported). Then
+Baselines (measured in this run): ``coursekit render --roster R --variant student`` of the
+exercise notebooks for every student (the notebooks executed, pages exported); and the
+same grading with ``--kernel-start fresh`` against the default warm kernels (the two
+gradebooks must be the same). Then
 each student "submits" their issued copy with the exercise cells filled in by the
 instructor's solution code, and ``coursekit grade`` grades them all (each run sandboxed,
 the expected answers computed in the grader, feedback pages and the class report
@@ -80,10 +82,19 @@ def run() -> list[dict]:
         grade_s = _cli("grade", "submissions", "--roster", "roster.csv", "--notebooks", PATTERN,
                        "--jobs", str(JOBS), "--out", "grades", cwd=tmp)
         graded = (tmp / "grades" / "gradebook.csv").read_text().count("\n") - 1
+        fresh_s = _cli("grade", "submissions", "--roster", "roster.csv", "--notebooks", PATTERN,
+                       "--jobs", str(JOBS), "--out", "grades-fresh", "--kernel-start", "fresh",
+                       cwd=tmp)
+        same = ((tmp / "grades" / "gradebook.csv").read_text()
+                == (tmp / "grades-fresh" / "gradebook.csv").read_text())
     n = len(notebooks) * STUDENTS
     return [
         {"case": "render (baseline)", "students": STUDENTS, "notebooks": len(notebooks),
          "jobs": JOBS, "seconds": render_s, "per notebook s": render_s / n, "ratio": 1.0},
         {"case": "grade", "students": graded, "notebooks": len(notebooks), "jobs": JOBS,
          "seconds": grade_s, "per notebook s": grade_s / n, "ratio": grade_s / render_s},
+        {"case": "grade, warm kernels vs --kernel-start fresh", "students": graded,
+         "notebooks": len(notebooks), "jobs": JOBS, "seconds": grade_s,
+         "per notebook s": grade_s / n, "ratio": grade_s / fresh_s,
+         "detail": f"fresh {fresh_s:.1f} s; gradebooks {'the same' if same else 'DIFFER'}"},
     ]

@@ -30,6 +30,15 @@ def survey():
     return load_survey()
 
 
+def as_in_a_terminal() -> None:
+    """``preexec_fn`` of a render the tests interrupt: SIGINT as a terminal's foreground job has
+    it. A shell starts background jobs (``make test &``) with SIGINT ignored, an ignored signal
+    survives exec, and Python then keeps it ignored: Ctrl-C would reach nothing."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None):
     """Run ``coursekit`` as a user would, in a subprocess; return the CompletedProcess."""
     full_env = {**os.environ, **(env or {})}

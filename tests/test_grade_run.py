@@ -377,3 +377,48 @@ def test_grading_pages_pass_axe(graded, tmp_path):
         page = context.new_page()
         problems = [line for path in pages for line in axe_violations(page, path)]
     assert not problems, f"{len(problems)} axe violation(s):\n" + "\n".join(problems[:40])
+
+
+PROBE = ("import os, resource, socket\n"
+         "try:\n    socket.create_connection(('192.0.2.1', 9), timeout=1)\n    net = 'reached'\n"
+         "except OSError as e:\n    net = type(e).__name__\n"
+         "cmd = open('/proc/self/cmdline').read().replace(chr(0), ' ')\n"
+         "limit = resource.getrlimit(resource.RLIMIT_AS)[0]\n"
+         "secret = 'COURSEKIT_SECRET' in os.environ\n"
+         "answer_01_1 = f'{cmd} | uid={os.getuid()} | net={net} | as={limit} | secret={secret}'")
+
+
+@pytest.mark.parametrize("start", ["warm", "fresh"])
+def test_a_warm_submission_kernel_is_forked_and_sandboxed_as_a_fresh_one(graded, tmp_path,
+                                                                        start):
+    """One probing submission graded with each kernel start: what its kernel sees of itself."""
+    folder = graded["folder"]
+    sid = HOSTILE["env"]
+    issued = nbformat.read(folder / "issued" / _label(sid) / "student" / f"{NOTEBOOK}.ipynb",
+                           as_version=4)
+    subs = tmp_path / "submissions" / sid
+    subs.mkdir(parents=True)
+    answers = _right(sid)
+    answers.pop("01.1")
+    nbformat.write(_hostile(issued, PROBE, answers), subs / f"{NOTEBOOK}.ipynb")
+    proc = run_cli("grade", str(tmp_path / "submissions"), "--roster", str(folder / "roster.csv"),
+                   "--notebooks", str(ROOT / "notebooks" / f"{NOTEBOOK}.ipynb"),
+                   "--out", str(tmp_path / "grades"), "--jobs", "1", "--memory-mb", "1536",
+                   "--kernel-start", start, env={"COURSEKIT_SECRET": SECRET})
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "warm kernel unavailable" not in proc.stderr, proc.stderr
+    book = pd.read_csv(tmp_path / "grades" / "gradebook.csv", dtype={"student_id": str},
+                       keep_default_na=False).set_index("student_id")
+    assert _statuses(book, sid) == ["incorrect", "correct", "correct"]
+    page = (tmp_path / "grades" / _label(sid) / "feedback.html").read_text(encoding="utf-8")
+    seen = re.search(r"-m coursekit\.(\w+)\.(\w+)[^|]*\| uid=(\d+) \| net=(\w+) \| as=(\d+) "
+                     r"\| secret=(\w+)", page)
+    assert seen, page
+    launcher, uid, net, limit, secret = ".".join(seen.group(1, 2)), *seen.group(3, 4, 5, 6)
+    # A forked kernel keeps the template's command line; a started one shows its launcher.
+    assert launcher == {"warm": "render.warm", "fresh": "grade.kernel"}[start]
+    assert int(limit) == 1536 * 2**20 and secret == "False"
+    if isolation().other_user:
+        assert int(uid) >= SANDBOX_UID_BASE
+    if isolation().network != "none":
+        assert net != "reached"

@@ -23,7 +23,7 @@ import pytest
 
 from coursekit.render.lock import LOCK, Holder, read_holder
 from coursekit.render.scratch import owner
-from tests.conftest import ROOT, assert_site_whole, run_cli
+from tests.conftest import ROOT, as_in_a_terminal, assert_site_whole, run_cli
 from tests.test_render import NOTEBOOKS
 
 SLOW = str(NOTEBOOKS / "slow" / "*.ipynb")
@@ -37,7 +37,8 @@ def _start(out: Path, *extra: str, notebooks: str = SLOW) -> tuple[subprocess.Po
     cmd = [sys.executable, "-m", "coursekit.cli", "render", "--notebooks", notebooks,
            "--out", str(out), *extra]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            start_new_session=True, cwd=ROOT, env={**os.environ, MARK: mark})
+                            start_new_session=True, cwd=ROOT, env={**os.environ, MARK: mark},
+                            preexec_fn=as_in_a_terminal)
     return proc, mark
 
 

@@ -20,7 +20,7 @@ from coursekit.common.errors import RenderError
 from coursekit.render import executors
 from coursekit.render import job as renderjob
 from coursekit.render import run as render
-from tests.conftest import ROOT, assert_site_whole, run_cli
+from tests.conftest import ROOT, as_in_a_terminal, assert_site_whole, run_cli
 from tests.test_render import COURSE, IDS, NOTEBOOKS, SECRET, _write_roster
 
 # --- failures ----------------------------------------------------------------------------
@@ -109,7 +109,7 @@ def test_an_interrupted_render_leaves_whole_files_and_resumes(tmp_path, sig):
     cmd = [sys.executable, "-m", "coursekit.cli", "render", "--notebooks",
            str(NOTEBOOKS / "slow" / "*.ipynb"), "--out", str(out), "--jobs", "1"]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            start_new_session=True, cwd=ROOT)
+                            start_new_session=True, cwd=ROOT, preexec_fn=as_in_a_terminal)
     first = out / "bundled" / "instructor" / "01_slow.html"
     deadline = time.monotonic() + 60
     while not first.exists() and proc.poll() is None and time.monotonic() < deadline:

@@ -198,7 +198,8 @@ def _cmd_grade(args: argparse.Namespace) -> int:
          "found in the submissions")
     summary = grade.run_grade(plan, jobs=args.jobs, executor=args.executor,
                               scheduler=args.scheduler, resume=args.resume,
-                              reporter=grade.GradeReporter())
+                              reporter=grade.GradeReporter(),
+                              kernel_start=args.kernel_start)
     _say(grade.format_grade_summary(summary))
     return summary.exit_code
 
@@ -334,11 +335,12 @@ def _add_render(sub: Any) -> None:
                    help="process pool on this machine (default) or a Dask cluster")
     p.add_argument("--scheduler", metavar="ADDRESS",
                    help="Dask scheduler address for --executor dask (tcp://host:8786)")
-    p.add_argument("--kernel-start", choices=("warm", "fresh"), default=None,
+    p.add_argument("--kernel-start", choices=("auto", "warm", "fresh"), default=None,
                    help="warm: fork each notebook's kernel from a template process per worker "
                         "that has imported the course's libraries (falls back to fresh, "
-                        "saying so; the default, else $COURSEKIT_KERNEL_START); fresh: start "
-                        "each kernel anew")
+                        "saying so); fresh: start each kernel anew; auto (the default, else "
+                        "$COURSEKIT_KERNEL_START): warm when each worker runs two notebooks "
+                        "or more")
     p.add_argument("--which", action="append", metavar="ID",
                    help="print the label and seed of this student of --roster (repeatable); "
                         "renders nothing")
@@ -385,6 +387,11 @@ def _add_grade(sub: Any) -> None:
                    help="process pool on this machine (default) or a Dask cluster")
     p.add_argument("--scheduler", metavar="ADDRESS",
                    help="Dask scheduler address for --executor dask")
+    p.add_argument("--kernel-start", choices=("auto", "warm", "fresh"), default=None,
+                   help="warm: fork each submission's kernel from a template per worker that "
+                        "has imported the course's libraries, then sandbox it; fresh: start "
+                        "each kernel anew; auto (the default, else $COURSEKIT_KERNEL_START): "
+                        "warm when each worker grades two submissions or more")
     p.set_defaults(func=_cmd_grade)
 
 

@@ -18,7 +18,10 @@ before any student code runs. In this order, because each step needs the one bef
 A step the system refuses ends the launcher with :data:`REFUSED_EXIT` (the grader reports
 that submission as not graded) unless the limits say the step is optional.
 
-Stdlib only, so that nothing is imported before the limits hold.
+Stdlib only (with :mod:`coursekit.render.kernel`'s stdlib-only helpers), so that nothing is
+imported before the limits hold. A warm kernel (:mod:`coursekit.render.warm`) is forked
+from a template that has imported the course's libraries and holds nothing of the
+grader's; it runs :func:`prepare_process` as a started one does, in the same order.
 
 >>> sorted(limits_from_env({LIMITS_ENV: '{"memory": 1}'}))
 ['memory']
@@ -30,7 +33,6 @@ import ctypes
 import json
 import os
 import resource
-import signal
 import sys
 from collections.abc import Mapping
 from pathlib import Path
@@ -134,22 +136,26 @@ def apply(limits: Mapping[str, Any]) -> None:
         _limit(resource.RLIMIT_NPROC, limits["processes"])
 
 
-if __name__ == "__main__":
-    if sys.path[0] == "" or Path(sys.path[0]) == Path.cwd():
-        del sys.path[0]
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+def prepare_process() -> None:
+    """What a submission's kernel process does before ipykernel starts, started or forked warm:
+    read and remove the limits, apply them, then die with the worker (the render kernel's
+    launcher, :mod:`coursekit.render.kernel`, does the rest as for any render kernel)."""
+    from coursekit.render.kernel import default_signals, parent_from_env
+
+    default_signals()
     settings = limits_from_env(os.environ)
     os.environ.pop(LIMITS_ENV, None)
-    parent = os.environ.get("JPY_PARENT_PID", "")
     apply(settings)
-    from coursekit.render.lifeline import die_with_parent
+    parent = parent_from_env(os.environ)
+    if parent is not None:
+        from coursekit.render.lifeline import die_with_parent
 
-    if parent.isdigit() and int(parent) > 1:
-        die_with_parent(int(parent))
-    from coursekit.common.lean import KERNEL_OPTIONAL, keep_out
+        die_with_parent(parent)
 
-    keep_out(*KERNEL_OPTIONAL)
-    from ipykernel import kernelapp
 
-    kernelapp.launch_new_instance()
+if __name__ == "__main__":
+    from coursekit.render.kernel import drop_script_folder, launch
+
+    drop_script_folder()
+    prepare_process()
+    launch()

@@ -314,8 +314,13 @@ def _write_outputs(plan: GradePlan, results: Mapping[str, GradeResult]) -> None:
 
 def run_grade(plan: GradePlan, *, jobs: int | None = None, executor: str = "process",
               scheduler: str | None = None, resume: bool = False,
-              reporter: Any = None) -> GradeSummary:
-    """Run a plan (see the module docstring); KeyboardInterrupt stops it, files stay whole."""
+              reporter: Any = None, kernel_start: str | None = None) -> GradeSummary:
+    """Run a plan (see the module docstring); KeyboardInterrupt stops it, files stay whole.
+
+    ``kernel_start`` is ``warm`` (each submission's kernel forked from a template per
+    worker, then sandboxed), ``fresh``, ``auto`` or None (the default, as for a render:
+    warm for two submissions or more per worker).
+    """
     from coursekit.render import executors
     from coursekit.render.console import Reporter
     from coursekit.render.executors import Options, get_executor
@@ -343,9 +348,14 @@ def run_grade(plan: GradePlan, *, jobs: int | None = None, executor: str = "proc
                 todo.append(job)
         skipped = tuple(k for k in results)
         reporter.start(len(todo), len(skipped))
-        options = Options(workers=jobs or os.cpu_count() or 1, scheduler=scheduler,
+        from coursekit.render.provisioner import choose
+
+        workers = jobs or os.cpu_count() or 1
+        options = Options(workers=workers, scheduler=scheduler,
                           lock_fd=lock_fd, scratch=str(scratch),
-                          connect_timeout=executors.DASK_CONNECT_TIMEOUT, work=grade_job)
+                          connect_timeout=executors.DASK_CONNECT_TIMEOUT, work=grade_job,
+                          kernel_start=choose(kernel_start, len(todo), workers),
+                          template="grade")
         try:
             stream = run(todo, options) if todo else iter(())
             with contextlib.closing(stream):

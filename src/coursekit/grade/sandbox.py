@@ -139,6 +139,21 @@ def kernel_env(workdir: str) -> dict[str, str]:
     }
 
 
+def template_environment() -> dict[str, str]:
+    """A grading template's environment: a kernel's (:func:`kernel_env`), nothing of the
+    grader's; each kernel forked from it gets its own folder and environment."""
+    return kernel_env(tempfile.gettempdir())
+
+
+def _register_template() -> None:
+    from coursekit.render.provisioner import register_template
+
+    register_template("grade", template_environment)
+
+
+_register_template()
+
+
 def become_subreaper() -> bool:
     """Orphans of this process's descendants are re-parented to it (Linux), not to init."""
     if not sys.platform.startswith("linux"):
@@ -172,7 +187,9 @@ def reap_orphans() -> None:
     still running here (a Dask worker grades several submissions at once)."""
     import psutil
 
-    busy: set[int] = set()
+    from coursekit.render.provisioner import template_pids
+
+    busy: set[int] = template_pids()  # this worker's warm templates stay
     for watchdog in list(ACTIVE):
         busy |= watchdog.seen
     for child in psutil.Process().children():
@@ -254,6 +271,8 @@ def kernel_manager_class() -> type:
         sandbox_limits: Limits = Limits()
         sandbox_uid: int | None = None
         watchdog: Watchdog | None = None
+        #: Warm kernels fork from grading's own template (:func:`template_environment`).
+        warm_template = "grade"
 
         def __init__(self, **kw: Any) -> None:
             super().__init__(**kw)
@@ -267,6 +286,20 @@ def kernel_manager_class() -> type:
             if cmd[1:3] == ["-m", "ipykernel_launcher"]:
                 cmd[0], cmd[2] = sys.executable, "coursekit.grade.kernel"
             return cmd
+
+        async def _async_pre_start_kernel(self, **kw: Any) -> Any:
+            # Warm: forked from a template that imported the course's libraries and holds
+            # nothing of the grader's; the child applies the sandbox before ipykernel as the
+            # launcher does (coursekit.grade.kernel.prepare_process).
+            from uuid import uuid4
+
+            from coursekit.render import provisioner
+
+            if self.provisioner is None and provisioner.kernel_start() == "warm":
+                self.kernel_id = self.kernel_id or kw.pop("kernel_id", None) or str(uuid4())
+                self.provisioner = provisioner.WarmProvisioner(
+                    kernel_id=self.kernel_id, kernel_spec=self.kernel_spec, parent=self)
+            return await super()._async_pre_start_kernel(**kw)
 
         def write_connection_file(self, **kw: Any) -> None:
             super().write_connection_file(**kw)

@@ -68,6 +68,8 @@ class Options:
     #: How kernels start: ``warm`` (forked from a template) or ``fresh``; None: the
     #: default (:mod:`coursekit.render.provisioner`).
     kernel_start: str | None = None
+    #: Which kind of warm template a worker starts at once (``render``; grading's ``grade``).
+    template: str = "render"
 
 
 Executor = Callable[[Sequence[Job], Options], Stream]
@@ -108,7 +110,7 @@ def _work(options: Options) -> Callable[[Any], Any]:
 # --- process pool ------------------------------------------------------------------------
 
 def worker_start(parent_pid: int, lock_fd: int | None, scratch: str | None = None,
-                 kernel_start: str | None = None) -> None:
+                 kernel_start: str | None = None, template: str = "render") -> None:
     """Initializer of every pool worker: no lock, no tracebacks on signals, no orphans.
 
     Temporary files (papermill's, the kernels' connection files and sockets) go into
@@ -132,7 +134,7 @@ def worker_start(parent_pid: int, lock_fd: int | None, scratch: str | None = Non
     from coursekit.render import provisioner
 
     if provisioner.resolve_kernel_start(kernel_start) == "warm":
-        provisioner.prestart()  # imports while the first notebook is set up
+        provisioner.prestart(template)  # imports while the first notebook is set up
 
 
 def _pool_context() -> Any:
@@ -168,7 +170,7 @@ def run_processes(todo: Sequence[Job], options: Options) -> Stream:
     pool = ProcessPoolExecutor(max_workers=max(1, min(options.workers, len(todo))),
                                mp_context=_pool_context(), initializer=worker_start,
                                initargs=(os.getpid(), options.lock_fd, options.scratch,
-                                         options.kernel_start))
+                                         options.kernel_start, options.template))
     futures = {pool.submit(_work(options), job): job for job in todo}
     finished = False
     try:

@@ -55,23 +55,42 @@ def kernel_environment(env: Mapping[str, str]) -> dict[str, str]:
             if k not in SECRET_NAMES and not _SECRET_LIKE.search(k)}
 
 
-if __name__ == "__main__":
-    # As ipykernel_launcher does: the working folder joins sys.path later, in the kernel.
-    if sys.path[0] == "" or Path(sys.path[0]) == Path.cwd():
-        del sys.path[0]
-    # A render worker ignores SIGINT and SIGTERM, and an ignored signal survives exec:
-    # a kernel takes the defaults back (ipykernel then installs its own SIGINT handling).
+def default_signals() -> None:
+    """SIGINT and SIGTERM back to their defaults (ipykernel then installs its own SIGINT).
+
+    A render worker ignores both, and an ignored signal survives ``exec`` and ``fork``.
+    """
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def prepare_process() -> None:
+    """What a render kernel's process does before ipykernel starts, started or forked warm."""
+    default_signals()
     parent = parent_from_env(os.environ)
     if parent is not None:
         from coursekit.render.lifeline import die_with_parent
 
         die_with_parent(parent)
+
+
+def launch() -> None:
+    """Start ipykernel as ``ipykernel_launcher`` does, without the optional slow imports."""
     from coursekit.common.lean import KERNEL_OPTIONAL, keep_out
 
     keep_out(*KERNEL_OPTIONAL)
-
     from ipykernel import kernelapp
 
     kernelapp.launch_new_instance()
+
+
+def drop_script_folder() -> None:
+    """As ipykernel_launcher does: the launcher's folder is not on a kernel's ``sys.path``."""
+    if sys.path and (sys.path[0] == "" or Path(sys.path[0]) == Path.cwd()):
+        del sys.path[0]
+
+
+if __name__ == "__main__":
+    drop_script_folder()
+    prepare_process()
+    launch()

@@ -21,14 +21,21 @@ Robust by default:
   line on stderr per reason and process;
 - ``--kernel-start fresh`` (or ``COURSEKIT_KERNEL_START=fresh``) turns it off.
 
+The default, ``auto``, is warm when each worker runs two notebooks or more
+(:func:`choose`): a template imports what one course kernel imports, so it pays from
+a worker's second notebook on, and a render of one notebook per worker (or of light
+notebooks that import little) starts its kernels directly.
+
 >>> resolve_kernel_start(None) in KERNEL_STARTS
 True
 >>> resolve_kernel_start("tepid")
 Traceback (most recent call last):
 ...
-ValueError: kernel start 'tepid' is not one of warm, fresh
+ValueError: kernel start 'tepid' is not one of auto, warm, fresh
+>>> choose("auto", jobs=8, workers=2), choose("auto", jobs=3, workers=2), choose("fresh", 8, 2)
+('warm', 'fresh', 'fresh')
 >>> launcher_arguments([sys.executable, "-m", "coursekit.render.kernel", "-f", "k.json"])
-['-f', 'k.json']
+('coursekit.render.kernel', ['-f', 'k.json'])
 >>> launcher_arguments(["R", "--slave"]) is None
 True
 """
@@ -52,9 +59,9 @@ from typing import Any
 
 from jupyter_client.provisioning import LocalProvisioner
 
-KERNEL_STARTS = ("warm", "fresh")
-#: The render's default (``--kernel-start``).
-DEFAULT_KERNEL_START = "warm"
+KERNEL_STARTS = ("auto", "warm", "fresh")
+#: The render's default (``--kernel-start``): warm for two notebooks or more per worker.
+DEFAULT_KERNEL_START = "auto"
 #: Overrides the default where no option reaches (a Dask worker, a benchmark).
 KERNEL_START_ENV = "COURSEKIT_KERNEL_START"
 #: Seconds to wait for a new template to import and listen.
@@ -77,9 +84,23 @@ def resolve_kernel_start(value: str | None) -> str:
     return value
 
 
+def choose(value: str | None, jobs: int, workers: int) -> str:
+    """``warm`` or ``fresh`` for ``jobs`` notebooks on ``workers`` workers.
+
+    ``value`` (else the environment, else the default) decides; ``auto`` is warm when each
+    worker that has a notebook runs two or more on average.
+    """
+    value = resolve_kernel_start(value)
+    if value != "auto":
+        return value
+    used = max(1, min(workers, jobs))
+    return "warm" if jobs >= 2 * used else "fresh"
+
+
 def kernel_start() -> str:
-    """How this job's kernels start: ``warm`` or ``fresh``."""
-    return resolve_kernel_start(_mode.get())
+    """How this job's kernels start: ``warm`` or ``fresh`` (``auto`` for a job alone: fresh)."""
+    value = resolve_kernel_start(_mode.get())
+    return "fresh" if value == "auto" else value
 
 
 @contextlib.contextmanager
@@ -98,10 +119,15 @@ def run_with_kernel_start(value: str | None, work: Callable[[Any], Any], job: An
         return work(job)
 
 
-def launcher_arguments(cmd: list[str]) -> list[str] | None:
-    """The arguments of our launcher in ``cmd``, or None when ``cmd`` starts anything else."""
-    if cmd[:3] == [sys.executable, "-m", "coursekit.render.kernel"]:
-        return list(cmd[3:])
+def launcher_arguments(cmd: list[str]) -> tuple[str, list[str]] | None:
+    """Our launcher in ``cmd`` and its arguments, or None when ``cmd`` starts anything else.
+
+    A render kernel's launcher, or grading's (which applies the sandbox first).
+    """
+    from coursekit.render.warm import LAUNCHER
+
+    if len(cmd) >= 3 and cmd[:2] == [sys.executable, "-m"] and LAUNCHER.fullmatch(cmd[2]):
+        return cmd[2], list(cmd[3:])
     return None
 
 
@@ -178,10 +204,34 @@ def _start_variables(env: Mapping[str, str]) -> dict[str, str]:
     return {k: v for k, v in env.items() if k.startswith(START_VARIABLES)}
 
 
-class Template:
-    """This process's warm template: started, asked for kernels, started again if it died."""
+def render_template_environment() -> dict[str, str]:
+    """A render template's environment: this process's without secrets."""
+    from coursekit.render.kernel import kernel_environment
 
-    def __init__(self) -> None:
+    return kernel_environment(os.environ)
+
+
+#: Kinds of template and the environment each starts with: the render's, and what other
+#: callers register (grading registers its sandbox's, ``coursekit.grade.sandbox``).
+TEMPLATE_ENVIRONMENTS: dict[str, Callable[[], dict[str, str]]] = {
+    "render": render_template_environment}
+
+
+def register_template(kind: str, environment: Callable[[], dict[str, str]]) -> None:
+    """Templates of ``kind`` start with ``environment()`` (its kernels' start variables)."""
+    TEMPLATE_ENVIRONMENTS[kind] = environment
+
+
+class Template:
+    """This process's warm template: started, asked for kernels, started again if it died.
+
+    ``environment`` makes the environment it starts with (its kernels get their own; what
+    changes how Python starts must agree): by default the render's,
+    :func:`render_template_environment`.
+    """
+
+    def __init__(self, environment: Callable[[], dict[str, str]] | None = None) -> None:
+        self.environment = environment or render_template_environment
         self.owner = os.getpid()
         self._lock = threading.Lock()
         self._proc: subprocess.Popen | None = None
@@ -204,7 +254,6 @@ class Template:
         return os.path.join(self._folder, "t")
 
     def _start(self) -> None:
-        from coursekit.render.kernel import kernel_environment
         from coursekit.render.warm import THREAD_VARIABLES
 
         self._stop()
@@ -212,7 +261,7 @@ class Template:
         if len(self._socket()) > 100:  # AF_UNIX paths end at 107 bytes
             shutil.rmtree(self._folder, ignore_errors=True)
             self._folder = tempfile.mkdtemp(prefix="ckw-", dir="/tmp")
-        env = kernel_environment(os.environ)
+        env = dict(self.environment())
         env.pop("JPY_PARENT_PID", None)
         env.update({name: "1" for name in THREAD_VARIABLES})
         self._env = env
@@ -258,8 +307,9 @@ class Template:
                                           f"{timeout:.0f} s") from None
                 time.sleep(0.02)
 
-    def fork(self, argv: list[str], cwd: str, env: Mapping[str, str]) -> ForkedKernel:
-        """A new kernel with these arguments, working folder and environment."""
+    def fork(self, argv: list[str], cwd: str, env: Mapping[str, str],
+             launcher: str = "coursekit.render.kernel") -> ForkedKernel:
+        """A new kernel of ``launcher`` with these arguments, working folder and environment."""
         if self._subreaper is None:
             self._subreaper = become_subreaper()
         if not self._subreaper:
@@ -270,7 +320,7 @@ class Template:
         conn = self._connect(TEMPLATE_START_TIMEOUT)
         with conn:
             conn.settimeout(FORK_TIMEOUT)
-            request = {"argv": argv, "cwd": cwd, "env": dict(env)}
+            request = {"argv": argv, "cwd": cwd, "env": dict(env), "launcher": launcher}
             try:
                 conn.sendall(json.dumps(request).encode("utf-8") + b"\n")
                 # Read to the end: the template closes the request once the middle process
@@ -304,42 +354,59 @@ def _is_child(pid: int) -> bool:
         return False
 
 
-_template: Template | None = None
+_templates: dict[str, Template] = {}
+_templates_owner = os.getpid()
 _template_lock = threading.Lock()
 
 
-def template() -> Template:
-    """This process's template (one per worker process; created on first use)."""
-    global _template
+def template(kind: str = "render") -> Template:
+    """This process's template of ``kind`` (one per worker process and kind; made on first use).
+
+    It starts with the environment registered for ``kind`` (:data:`TEMPLATE_ENVIRONMENTS`).
+    """
+    global _templates_owner
     with _template_lock:
-        if _template is None or _template.owner != os.getpid():  # none, or a forked copy's
-            _template = Template()
-        return _template
+        if _templates_owner != os.getpid():  # a forked copy's: not this process's templates
+            _templates.clear()
+            _templates_owner = os.getpid()
+        if kind not in _templates:
+            _templates[kind] = Template(TEMPLATE_ENVIRONMENTS[kind])
+        return _templates[kind]
 
 
-def prestart() -> None:
+def template_pids() -> set[int]:
+    """The pids of this process's running templates (not to be reaped as orphans)."""
+    with _template_lock:
+        if _templates_owner != os.getpid():
+            return set()
+        return {t.pid for t in _templates.values() if t.pid is not None}
+
+
+def prestart(kind: str = "render") -> None:
     """Start this process's template now (a pool worker's initializer), before any job."""
     try:
-        template().ensure_running()
+        template(kind).ensure_running()
     except OSError as exc:
         note(f"warm kernels unavailable ({exc}); starting kernels directly")
 
 
-def fork_kernel(cmd: list[str], env: Mapping[str, str], cwd: str | None) -> ForkedKernel | None:
+def fork_kernel(cmd: list[str], env: Mapping[str, str], cwd: str | None,
+                kind: str = "render") -> ForkedKernel | None:
     """A kernel for ``cmd`` forked from the template, or None (said once) to start it directly.
 
     Retries once with a new template when the template died during the request.
     """
-    argv = launcher_arguments(cmd)
-    if argv is None:
+    found = launcher_arguments(cmd)
+    if found is None:
         return None
+    launcher, argv = found
     env = {**env, "JPY_PARENT_PID": str(os.getpid())}  # as jupyter_client's launcher sets it
     where = cwd or os.getcwd()
     for attempt in (1, 2):
         try:
-            return template().fork(argv, where, env)
+            return template(kind).fork(argv, where, env, launcher)
         except ForkUnavailable as exc:
-            tpl = template()
+            tpl = template(kind)
             died = tpl._proc is not None and tpl._proc.poll() is not None
             if attempt == 1 and died:
                 continue
@@ -353,11 +420,16 @@ def fork_kernel(cmd: list[str], env: Mapping[str, str], cwd: str | None) -> Fork
 
 
 class WarmProvisioner(LocalProvisioner):
-    """jupyter_client's local provisioner, whose kernels are forked from a warm template."""
+    """jupyter_client's local provisioner, whose kernels are forked from a warm template.
+
+    Its kernel manager may name the kind of template (``warm_template``); else the render's.
+    """
 
     async def launch_kernel(self, cmd: list[str], **kwargs: Any) -> Any:
         env = kwargs.get("env")
-        kernel = fork_kernel(cmd, env if env is not None else os.environ, kwargs.get("cwd"))
+        kind = getattr(self.parent, "warm_template", None) or "render"
+        kernel = fork_kernel(cmd, env if env is not None else os.environ, kwargs.get("cwd"),
+                             kind)
         if kernel is None:
             return await super().launch_kernel(cmd, **kwargs)
         self.process = kernel

@@ -136,7 +136,8 @@ def run_render(
     ``executor`` is ``process`` (default; ``jobs`` workers, default: CPU count),
     ``thread`` or ``dask`` (``scheduler`` is the cluster's address).
     ``kernel_start`` is ``warm`` (kernels forked from a template per worker,
-    :mod:`coursekit.render.provisioner`), ``fresh`` or None (the default). A
+    :mod:`coursekit.render.provisioner`), ``fresh``, ``auto`` (warm for two notebooks or
+    more per worker) or None (the default, ``auto``). A
     KeyboardInterrupt (or SIGTERM) stops the run; files already written stay
     whole, temporary files are removed, and the index lists what is done.
     """
@@ -159,10 +160,13 @@ def run_render(
         todo = [j for j in plan.jobs if not (resume and is_done(out, j, entries.get(j.key)))]
         skipped = tuple(j.key for j in plan.jobs if j not in todo)
         reporter.start(len(todo), len(skipped))
-        options = Options(workers=jobs or os.cpu_count() or 1, scheduler=scheduler,
+        from coursekit.render.provisioner import choose
+
+        workers = jobs or os.cpu_count() or 1
+        options = Options(workers=workers, scheduler=scheduler,
                           lock_fd=lock_fd, scratch=str(scratch),
                           connect_timeout=executors.DASK_CONNECT_TIMEOUT,
-                          kernel_start=kernel_start)
+                          kernel_start=choose(kernel_start, len(todo), workers))
         try:
             if any(j.execute for j in plan.jobs):
                 write_site_assets(out)

@@ -42,6 +42,8 @@ exits without answering.
 >>> request_error({"argv": ["-f", "k.json"], "cwd": "/", "env": {}})
 >>> request_error({"argv": "-f", "cwd": "/", "env": {}})
 'argv is not a list of strings'
+>>> request_error({"argv": [], "cwd": "/", "env": {}, "launcher": "os"})
+'launcher is not a coursekit kernel launcher'
 """
 
 from __future__ import annotations
@@ -50,6 +52,7 @@ import contextlib
 import gc
 import json
 import os
+import re
 import signal
 import socket
 import struct
@@ -77,7 +80,7 @@ PRELOAD = (
     "plotly.graph_objs._scatter", "plotly.graph_objs._bar", "plotly.io", "plotly.io._json",
     "plotly.offline", "plotly.tools", "plotly.subplots", "ipywidgets",
     "statsmodels.formula.api", "statsmodels.multivariate.factor_rotation", "threadpoolctl",
-    "coursekit", "coursekit.render.lifeline",
+    "coursekit", "coursekit.render.lifeline", "coursekit.render.kernel",
 )
 #: Imported by a template that has already forked :data:`SECONDARY_AFTER` kernels, one
 #: module at a time while no request waits: semopy (with sympy and scikit-learn, about
@@ -95,10 +98,20 @@ MAX_REQUEST = 1 << 20
 REPARENT_TIMEOUT = 10.0
 
 
+#: The kernel launchers a template may become: a coursekit ``kernel`` module with a
+#: ``prepare_process`` (render's, or grading's sandbox); a request that names none gets
+#: :data:`DEFAULT_LAUNCHER`.
+LAUNCHER = re.compile(r"coursekit\.[a-z]+\.kernel")
+DEFAULT_LAUNCHER = "coursekit.render.kernel"
+
+
 def request_error(request: Any) -> str | None:
-    """What is wrong with a fork request, or None: argv, cwd and env of the kernel."""
+    """What is wrong with a fork request, or None: argv, cwd, env and launcher of the kernel."""
     if not isinstance(request, dict):
         return "the request is not a JSON object"
+    launcher = request.get("launcher", DEFAULT_LAUNCHER)
+    if not (isinstance(launcher, str) and LAUNCHER.fullmatch(launcher)):
+        return "launcher is not a coursekit kernel launcher"
     argv, cwd, env = request.get("argv"), request.get("cwd"), request.get("env")
     if not (isinstance(argv, list) and all(isinstance(a, str) for a in argv)):
         return "argv is not a list of strings"
@@ -198,16 +211,16 @@ def become_kernel(request: Mapping[str, Any], parent: int) -> None:
         os.environ.update(request["env"])
         for name, value in _IMPORT_ENV.items():
             os.environ.setdefault(name, value)
-        signal.signal(signal.SIGINT, signal.SIG_DFL)
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
-        from coursekit.render.lifeline import die_with_parent
+        import importlib
 
-        die_with_parent(parent)
+        name = request.get("launcher", DEFAULT_LAUNCHER)
+        launcher = importlib.import_module(name)
+        # What the launcher does before ipykernel: default signals, death with the worker
+        # (JPY_PARENT_PID, which is ``parent``); a submission's sandbox limits and user first.
+        launcher.prepare_process()
         _fresh_state(request["env"])
-        import coursekit.render.kernel as launcher
-
         sys.argv = [launcher.__file__, *request["argv"]]
-        sys.orig_argv[:] = [sys.executable, "-m", "coursekit.render.kernel", *request["argv"]]
+        sys.orig_argv[:] = [sys.executable, "-m", name, *request["argv"]]
         from ipykernel.kernelapp import IPKernelApp
 
         # Two trait defaults were read from the environment when the template imported
