@@ -3,13 +3,12 @@
 jupyter_client's ``wait_for_ready`` sends ``kernel_info`` until a reply comes and
 some IOPub message shows that IOPub is connected, and then drains IOPub until
 it has been silent for 0.2 s. Those 0.2 s are paid by every kernel, started or
-warm (measured in ``benchmarks/bench_warm.py``'s first-cell row: about half of
-a warm kernel's whole start). :class:`RenderKernelClient` waits for exactly the
-messages that matter instead: the reply, then the ``idle`` status of that
-request on IOPub, which the kernel sends after everything else of it. IOPub is
-ordered, so nothing of the start-up is left behind it; a message of an earlier
-``kernel_info`` that arrives later has another parent and nbclient, which reads
-only the replies to its own requests, passes over it.
+warm (about half of a warm kernel's start, measured with a kernel manager
+timing ``start_kernel``, ``wait_for_ready`` and shutdown). :class:`RenderKernelClient`
+returns as soon as the two facts hold: a reply came, and IOPub brought a status
+of one of its requests. What is left in the channels belongs to those
+``kernel_info`` requests, and nbclient, which reads only the messages of its
+own requests, passes over them.
 
 The errors keep jupyter_client's wording, which the render's retry of a kernel
 that failed to start recognises (:func:`coursekit.render.job._is_start_failure`).
@@ -33,30 +32,39 @@ REPLY_WAIT = 1.0
 class RenderKernelClient(AsyncKernelClient):
     """An asynchronous kernel client whose :meth:`wait_for_ready` ends on the kernel's answer."""
 
-    async def _idle_after(self, msg_id: str) -> bool:
-        """True once IOPub shows ``msg_id`` done; False after :data:`IOPUB_GAP` of silence."""
+    async def _iopub_from(self, sent: set[str]) -> bool:
+        """True once IOPub brings a status of one of our ``sent`` requests (IOPub is connected);
+        False after :data:`IOPUB_GAP` of silence."""
         while True:
             try:
                 msg = await self.iopub_channel.get_msg(timeout=IOPUB_GAP)
             except Empty:
                 return False
             if (msg.get("msg_type") == "status"
-                    and msg.get("parent_header", {}).get("msg_id") == msg_id
-                    and msg.get("content", {}).get("execution_state") == "idle"):
+                    and msg.get("parent_header", {}).get("msg_id") in sent):
                 return True
 
     async def wait_for_ready(self, timeout: float | None = None) -> None:  # type: ignore[override]
-        """Return once the kernel answered ``kernel_info`` and its IOPub is connected."""
+        """Return once the kernel answered ``kernel_info`` and its IOPub is connected.
+
+        Any of our requests counts, answer and status alike: a kernel slow to connect IOPub
+        loses the statuses of the first requests while their answers wait on the shell
+        channel, and waiting for one request's own status would fall behind for good.
+        """
         deadline = time.monotonic() + (float("inf") if timeout is None else timeout)
+        sent: set[str] = set()
+        answer: Any = None
         while True:
-            self.kernel_info()
-            try:
-                reply: Any = await self.shell_channel.get_msg(timeout=REPLY_WAIT)
-            except Empty:
-                reply = None
-            if (reply is not None and reply.get("msg_type") == "kernel_info_reply"
-                    and await self._idle_after(reply["parent_header"].get("msg_id"))):
-                self._handle_kernel_info_reply(reply)
+            sent.add(self.kernel_info())
+            if answer is None:
+                try:
+                    reply: Any = await self.shell_channel.get_msg(timeout=REPLY_WAIT)
+                except Empty:
+                    reply = None
+                if reply is not None and reply.get("msg_type") == "kernel_info_reply":
+                    answer = reply
+            if answer is not None and await self._iopub_from(sent):
+                self._handle_kernel_info_reply(answer)
                 return
             if not await self._async_is_alive():
                 raise RuntimeError("Kernel died before replying to kernel_info")
