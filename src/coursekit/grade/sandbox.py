@@ -291,14 +291,9 @@ def kernel_manager_class() -> type:
             # Warm: forked from a template that imported the course's libraries and holds
             # nothing of the grader's; the child applies the sandbox before ipykernel as the
             # launcher does (coursekit.grade.kernel.prepare_process).
-            from uuid import uuid4
+            from coursekit.render.provisioner import use_warm_if_chosen
 
-            from coursekit.render import provisioner
-
-            if self.provisioner is None and provisioner.kernel_start() == "warm":
-                self.kernel_id = self.kernel_id or kw.pop("kernel_id", None) or str(uuid4())
-                self.provisioner = provisioner.WarmProvisioner(
-                    kernel_id=self.kernel_id, kernel_spec=self.kernel_spec, parent=self)
+            use_warm_if_chosen(self, kw)
             return await super()._async_pre_start_kernel(**kw)
 
         def write_connection_file(self, **kw: Any) -> None:

@@ -164,16 +164,11 @@ def _kernel_manager_class() -> type:
         async def _async_pre_start_kernel(self, **kw: Any) -> Any:
             # No secret reaches a kernel; a warm start forks it from the worker's template
             # (coursekit.render.provisioner), a fresh one starts it as before.
-            from uuid import uuid4
-
-            from coursekit.render import provisioner
             from coursekit.render.kernel import kernel_environment
+            from coursekit.render.provisioner import use_warm_if_chosen
 
             kw["env"] = kernel_environment(kw.get("env") or os.environ)
-            if self.provisioner is None and provisioner.kernel_start() == "warm":
-                self.kernel_id = self.kernel_id or kw.pop("kernel_id", None) or str(uuid4())
-                self.provisioner = provisioner.WarmProvisioner(
-                    kernel_id=self.kernel_id, kernel_spec=self.kernel_spec, parent=self)
+            use_warm_if_chosen(self, kw)
             return await super()._async_pre_start_kernel(**kw)
 
         async def _async_wait(self, pollinterval: float = 0.1) -> None:

@@ -437,3 +437,15 @@ class WarmProvisioner(LocalProvisioner):
         self.pgid = kernel.pid  # the kernel called setsid, as start_new_session does
         self.cwd = kwargs.get("cwd") or os.getcwd()
         return self.connection_info
+
+
+def use_warm_if_chosen(manager: Any, kw: dict[str, Any]) -> None:
+    """Give a kernel manager about to start a kernel the :class:`WarmProvisioner`, when this
+    job's kernels start warm (:func:`kernel_start`); called from its ``_async_pre_start_kernel``
+    with that method's keyword arguments (``kernel_id`` is taken from them)."""
+    if manager.provisioner is None and kernel_start() == "warm":
+        from uuid import uuid4
+
+        manager.kernel_id = manager.kernel_id or kw.pop("kernel_id", None) or str(uuid4())
+        manager.provisioner = WarmProvisioner(kernel_id=manager.kernel_id,
+                                              kernel_spec=manager.kernel_spec, parent=manager)
