@@ -241,8 +241,10 @@ class Watchdog(threading.Thread):
             self.seen.update(p.pid for p in tree)
             rss = 0
             for proc in tree:
+                # PSS, not RSS: a kernel's forks (and a warm kernel and its template) share
+                # their pages, and RSS would count those once per process.
                 with contextlib.suppress(psutil.Error):
-                    rss += proc.memory_info().rss
+                    rss += _proportional_memory(proc)
             self.peak_rss = max(self.peak_rss, rss)
             if time.monotonic() > self.deadline:
                 self.reason = f"the notebook time limit ({self.limits.notebook_timeout} s)"
@@ -257,6 +259,18 @@ class Watchdog(threading.Thread):
     def stop(self) -> None:
         self._stop_event.set()
         ACTIVE.discard(self)
+
+
+def _proportional_memory(proc: Any) -> int:
+    """Bytes of ``proc``'s memory, shared pages divided among their sharers (Linux PSS)."""
+    try:
+        with open(f"/proc/{proc.pid}/smaps_rollup", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError):
+        pass
+    return proc.memory_info().rss
 
 
 @lru_cache(maxsize=1)
